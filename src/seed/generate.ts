@@ -1,0 +1,109 @@
+// Generated sessions: a seeded faker instance (never the global one) against a
+// pinned clock, so one seed gives the same bytes on every machine and start.
+// Each agent draws from its own stream (seed + agent_id), so adding an agent
+// to the fixtures does not change the sessions of the others.
+import { Faker, base, en } from '@faker-js/faker'
+import type { SessionStatus } from '../schemas/list-sessions.js'
+import type { SessionRecord } from '../store/sessions-store.js'
+import type { FixtureAgent } from './fixtures.js'
+
+// The pinned clock: every generated session lies before this instant.
+export const SEED_CLOCK_US = Date.UTC(2026, 10, 20, 12, 0, 0) * 1000
+
+const SECOND_US = 1_000_000
+
+// FNV-1a: a stable 32-bit number from an agent id, for the per-agent stream.
+const fnv1a = (text: string): number => {
+  let h = 0x811c9dc5
+  for (const byte of Buffer.from(text, 'utf8')) {
+    h ^= byte
+    h = Math.imul(h, 0x01000193) >>> 0
+  }
+  return h
+}
+
+const STATUS_WEIGHTS: ReadonlyArray<{ weight: number, value: SessionStatus }> = [
+  { weight: 55, value: 'COMPLETED' },
+  { weight: 12, value: 'FAILED' },
+  { weight: 10, value: 'RUNNING' },
+  { weight: 13, value: 'CANCELED' },
+  { weight: 10, value: 'TERMINATED' }
+]
+
+const FAILURES = [
+  { code: 'tool_timeout', message: 'Tool call exceeded its 30 s timeout' },
+  { code: 'rate_limited', message: 'Model provider rate limit reached' },
+  { code: 'context_length_exceeded', message: 'Conversation exceeded the model context window' },
+  { code: 'datasource_unavailable', message: 'Datasource did not answer' }
+] as const
+
+const makeResult = (faker: Faker, status: SessionStatus): Array<Record<string, unknown>> => {
+  if (status === 'COMPLETED') {
+    const items: Array<Record<string, unknown>> = [{
+      type: 'message',
+      role: 'assistant',
+      content: faker.lorem.sentences({ min: 1, max: 3 })
+    }]
+    if (faker.datatype.boolean({ probability: 0.4 })) {
+      items.push({
+        type: 'artifact',
+        artifact_id: faker.string.uuid(),
+        name: `${faker.system.commonFileName('pdf')}`,
+        mime_type: 'application/pdf',
+        size_bytes: faker.number.int({ min: 2_000, max: 4_000_000 })
+      })
+    }
+    return items
+  }
+  if (status === 'FAILED') {
+    const failure = faker.helpers.arrayElement(FAILURES)
+    return [{ type: 'error', code: failure.code, message: failure.message }]
+  }
+  return []
+}
+
+// Whole-second timestamps are kept for about one session in ten, so both
+// datetime forms (with and without microseconds, §9) appear in the data.
+const micros = (faker: Faker): number =>
+  faker.datatype.boolean({ probability: 0.1 }) ? 0 : faker.number.int({ min: 1, max: 999_999 })
+
+const makeSession = (faker: Faker, agent: FixtureAgent): SessionRecord => {
+  const status = faker.helpers.weightedArrayElement(STATUS_WEIGHTS as Array<{ weight: number, value: SessionStatus }>)
+  const running = status === 'RUNNING'
+  // Running sessions started in the last two hours; the others in the last 60 days.
+  const ageUs = running
+    ? faker.number.int({ min: 30, max: 7_200 }) * SECOND_US
+    : faker.number.int({ min: 3_600, max: 60 * 86_400 }) * SECOND_US
+  const startUs = SEED_CLOCK_US - ageUs - micros(faker)
+  const durationUs = faker.number.int({ min: 4, max: 3_000 }) * SECOND_US + micros(faker)
+  const endUs = running ? null : Math.min(startUs + durationUs, SEED_CLOCK_US)
+  const earlyStop = status === 'CANCELED' && faker.datatype.boolean({ probability: 0.3 })
+  const messages = earlyStop ? 0 : faker.number.int({ min: running ? 1 : 2, max: running ? 12 : 48 })
+  const input = messages * faker.number.int({ min: 150, max: 1_800 })
+  const output = messages * faker.number.int({ min: 40, max: 600 })
+  return {
+    agent_id: agent.agent_id,
+    session_id: faker.string.uuid(),
+    status,
+    start_us: startUs,
+    end_us: endUs,
+    agent_name: agent.agent_name,
+    agent_version: agent.agent_version,
+    messages_count: messages,
+    token_usage: messages === 0 ? null : { input_tokens: input, output_tokens: output, total_tokens: input + output },
+    result: makeResult(faker, status)
+  }
+}
+
+// `count` overrides every agent's generated_sessions when given.
+export const generateSessions = (agents: readonly FixtureAgent[], seed: number, count?: number): SessionRecord[] => {
+  const sessions: SessionRecord[] = []
+  for (const agent of agents) {
+    const faker = new Faker({ locale: [en, base] })
+    faker.seed([seed, fnv1a(agent.agent_id)])
+    const n = count ?? agent.generated_sessions
+    for (let i = 0; i < n; i++) sessions.push(makeSession(faker, agent))
+  }
+  return sessions
+}
+

@@ -1,0 +1,18 @@
+// Puts the seeded dataset (fixtures plus generated sessions) into a store.
+import type { SessionsStore } from '../store/sessions-store.js'
+import { generateSessions } from './generate.js'
+import { toAgentRecord, type Fixtures } from './fixtures.js'
+
+export interface SeedOptions {
+  seed: number
+  // Overrides each agent's generated_sessions.
+  sessionsPerAgent?: number
+}
+
+export const seedStore = (store: SessionsStore, fixtures: Fixtures, { seed, sessionsPerAgent }: SeedOptions): void => {
+  store.replaceAll(
+    fixtures.agents.map(toAgentRecord),
+    [...fixtures.sessions, ...generateSessions(fixtures.agents, seed, sessionsPerAgent)]
+  )
+}
+

@@ -1,0 +1,187 @@
+// All SQL lives here. Statements are prepared once; the sort column and
+// direction pick one of the prepared statements (a whitelist), never text
+// built from input. Indexes match the queries: (agent_id, start_us,
+// session_id) serves the unfiltered start_time sort, (agent_id, status,
+// start_us, session_id) serves every status filter and the status sort, so a
+// page reads only the rows it returns, and the count reads only the index.
+import Database from 'better-sqlite3'
+import type { StoredSession } from '../schemas/list-sessions.js'
+import { formatDateTimeMicros } from './datetime.js'
+
+export interface AgentRecord {
+  agent_id: string
+  agent_name: string | null
+  agent_version: string | null
+}
+
+// A session as the store keeps it: times as microseconds since the epoch.
+export interface SessionRecord {
+  agent_id: string
+  session_id: string
+  status: string
+  start_us: number
+  end_us: number | null
+  agent_name: string | null
+  agent_version: string | null
+  messages_count: number
+  token_usage: Record<string, unknown> | null
+  result: Array<Record<string, unknown>>
+}
+
+export type SortKey = 'start_time' | 'status'
+export type SortOrder = 'asc' | 'desc'
+
+export interface ListQuery {
+  agentId: string
+  // null: no filter.
+  status: string | null
+  sortBy: SortKey
+  sortOrder: SortOrder
+  offset: number
+  // null: everything from offset on.
+  limit: number | null
+}
+
+export interface AgentSummary extends AgentRecord {
+  sessions_count: number
+}
+
+export interface SessionsStore {
+  listSessions: (query: ListQuery) => { data: StoredSession[], total: number }
+  listAgents: () => AgentSummary[]
+  isEmpty: () => boolean
+  // Replaces every agent and session in one transaction.
+  replaceAll: (agents: readonly AgentRecord[], sessions: readonly SessionRecord[]) => void
+  close: () => void
+  readonly open: boolean
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS agents (
+  agent_id TEXT PRIMARY KEY,
+  agent_name TEXT,
+  agent_version TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sessions (
+  session_id TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  start_us INTEGER NOT NULL,
+  start_time TEXT NOT NULL,
+  end_time TEXT,
+  agent_name TEXT,
+  agent_version TEXT,
+  messages_count INTEGER NOT NULL,
+  token_usage TEXT,
+  result TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_by_agent_start ON sessions (agent_id, start_us, session_id);
+CREATE INDEX IF NOT EXISTS sessions_by_agent_status_start ON sessions (agent_id, status, start_us, session_id);
+`
+
+const COLUMNS = 'session_id, status, start_time, end_time, agent_name, agent_version, messages_count, token_usage, result'
+
+// The whitelist: one ORDER BY per (sort key, direction). Ties go to
+// start_time, then session_id, in the requested direction, so pages are stable.
+const ORDER_BY: Record<SortKey, Record<SortOrder, string>> = {
+  start_time: {
+    asc: 'start_us ASC, session_id ASC',
+    desc: 'start_us DESC, session_id DESC'
+  },
+  status: {
+    asc: 'status ASC, start_us ASC, session_id ASC',
+    desc: 'status DESC, start_us DESC, session_id DESC'
+  }
+}
+
+interface Row {
+  session_id: string
+  status: string
+  start_time: string
+  end_time: string | null
+  agent_name: string | null
+  agent_version: string | null
+  messages_count: number
+  token_usage: string | null
+  result: string
+}
+
+const toSession = (row: Row): StoredSession => ({
+  session_id: row.session_id,
+  status: row.status,
+  start_time: row.start_time,
+  end_time: row.end_time,
+  agent_name: row.agent_name,
+  agent_version: row.agent_version,
+  messages_count: row.messages_count,
+  token_usage: row.token_usage === null ? null : JSON.parse(row.token_usage) as Record<string, unknown>,
+  result: JSON.parse(row.result) as Array<Record<string, unknown>>
+})
+
+// SQLite's LIMIT and OFFSET are 64-bit; the validated values can be larger
+// (any size passes validation, §5), so they are clamped to the total first.
+const clampPage = (offset: number, limit: number | null, total: number): { offset: number, limit: number } => ({
+  offset: Math.min(offset, total),
+  limit: limit === null ? total : Math.min(limit, total)
+})
+
+export const openSessionsStore = (path: string): SessionsStore => {
+  const db = new Database(path)
+  if (path !== ':memory:') db.pragma('journal_mode = WAL')
+  db.exec(SCHEMA)
+
+  const page = (where: string, order: string): Database.Statement<unknown[], Row> =>
+    db.prepare<unknown[], Row>(`SELECT ${COLUMNS} FROM sessions WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+  const pages = {
+    all: {
+      start_time: { asc: page('agent_id = ?', ORDER_BY.start_time.asc), desc: page('agent_id = ?', ORDER_BY.start_time.desc) },
+      status: { asc: page('agent_id = ?', ORDER_BY.status.asc), desc: page('agent_id = ?', ORDER_BY.status.desc) }
+    },
+    // With the status fixed by the filter, the status sort is the start_time sort.
+    filtered: {
+      asc: page('agent_id = ? AND status = ?', ORDER_BY.start_time.asc),
+      desc: page('agent_id = ? AND status = ?', ORDER_BY.start_time.desc)
+    }
+  }
+  const countAll = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM sessions WHERE agent_id = ?')
+  const countFiltered = db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM sessions WHERE agent_id = ? AND status = ?')
+  const agents = db.prepare<[], AgentSummary>(`
+    SELECT a.agent_id, a.agent_name, a.agent_version,
+      (SELECT count(*) FROM sessions s WHERE s.agent_id = a.agent_id) AS sessions_count
+    FROM agents a ORDER BY a.agent_id`)
+  const anyAgent = db.prepare('SELECT 1 FROM agents LIMIT 1').pluck()
+  const deleteSessions = db.prepare('DELETE FROM sessions')
+  const deleteAgents = db.prepare('DELETE FROM agents')
+  const insertAgent = db.prepare('INSERT INTO agents (agent_id, agent_name, agent_version) VALUES (?, ?, ?)')
+  const insertSession = db.prepare(`INSERT INTO sessions (session_id, agent_id, status, start_us, start_time, end_time,
+    agent_name, agent_version, messages_count, token_usage, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+
+  const replaceAll = db.transaction((agentList: readonly AgentRecord[], sessions: readonly SessionRecord[]) => {
+    deleteSessions.run()
+    deleteAgents.run()
+    for (const a of agentList) insertAgent.run(a.agent_id, a.agent_name, a.agent_version)
+    for (const s of sessions) {
+      insertSession.run(s.session_id, s.agent_id, s.status, s.start_us, formatDateTimeMicros(s.start_us),
+        s.end_us === null ? null : formatDateTimeMicros(s.end_us), s.agent_name, s.agent_version,
+        s.messages_count, s.token_usage === null ? null : JSON.stringify(s.token_usage), JSON.stringify(s.result))
+    }
+  })
+
+  return {
+    listSessions: ({ agentId, status, sortBy, sortOrder, offset, limit }) => {
+      const filtered = status !== null
+      const total = filtered ? countFiltered.get(agentId, status)!.n : countAll.get(agentId)!.n
+      const range = clampPage(offset, limit, total)
+      if (range.offset >= total || range.limit === 0) return { data: [], total }
+      const rows = filtered
+        ? pages.filtered[sortOrder].all(agentId, status, range.limit, range.offset)
+        : pages.all[sortBy][sortOrder].all(agentId, range.limit, range.offset)
+      return { data: rows.map(toSession), total }
+    },
+    listAgents: () => agents.all(),
+    isEmpty: () => anyAgent.get() === undefined,
+    replaceAll: (agentList, sessions) => { replaceAll(agentList, sessions) },
+    close: () => { db.close() },
+    get open () { return db.open }
+  }
+}
