@@ -56,7 +56,7 @@ export interface SessionsStore {
   readonly open: boolean
 }
 
-const SCHEMA = `
+export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS agents (
   agent_id TEXT PRIMARY KEY,
   agent_name TEXT,
@@ -94,6 +94,14 @@ const ORDER_BY: Record<SortKey, Record<SortOrder, string>> = {
   }
 }
 
+// The page and count queries, exported so a test can check their query plans.
+export const pageSql = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): string =>
+  `SELECT ${COLUMNS} FROM sessions WHERE ${filtered ? 'agent_id = ? AND status = ?' : 'agent_id = ?'} ORDER BY ${ORDER_BY[sortBy][sortOrder]} LIMIT ? OFFSET ?`
+export const COUNT_SQL = {
+  all: 'SELECT count(*) AS n FROM sessions WHERE agent_id = ?',
+  filtered: 'SELECT count(*) AS n FROM sessions WHERE agent_id = ? AND status = ?'
+} as const
+
 interface Row {
   session_id: string
   status: string
@@ -128,23 +136,20 @@ const clampPage = (offset: number, limit: number | null, total: number): { offse
 export const openSessionsStore = (path: string): SessionsStore => {
   const db = new Database(path)
   if (path !== ':memory:') db.pragma('journal_mode = WAL')
-  db.exec(SCHEMA)
+  db.exec(SCHEMA_SQL)
 
-  const page = (where: string, order: string): Database.Statement<unknown[], Row> =>
-    db.prepare<unknown[], Row>(`SELECT ${COLUMNS} FROM sessions WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+  const page = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): Database.Statement<unknown[], Row> =>
+    db.prepare<unknown[], Row>(pageSql(filtered, sortBy, sortOrder))
   const pages = {
     all: {
-      start_time: { asc: page('agent_id = ?', ORDER_BY.start_time.asc), desc: page('agent_id = ?', ORDER_BY.start_time.desc) },
-      status: { asc: page('agent_id = ?', ORDER_BY.status.asc), desc: page('agent_id = ?', ORDER_BY.status.desc) }
+      start_time: { asc: page(false, 'start_time', 'asc'), desc: page(false, 'start_time', 'desc') },
+      status: { asc: page(false, 'status', 'asc'), desc: page(false, 'status', 'desc') }
     },
     // With the status fixed by the filter, the status sort is the start_time sort.
-    filtered: {
-      asc: page('agent_id = ? AND status = ?', ORDER_BY.start_time.asc),
-      desc: page('agent_id = ? AND status = ?', ORDER_BY.start_time.desc)
-    }
+    filtered: { asc: page(true, 'start_time', 'asc'), desc: page(true, 'start_time', 'desc') }
   }
-  const countAll = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM sessions WHERE agent_id = ?')
-  const countFiltered = db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM sessions WHERE agent_id = ? AND status = ?')
+  const countAll = db.prepare<[string], { n: number }>(COUNT_SQL.all)
+  const countFiltered = db.prepare<[string, string], { n: number }>(COUNT_SQL.filtered)
   const agents = db.prepare<[], AgentSummary>(`
     SELECT a.agent_id, a.agent_name, a.agent_version,
       (SELECT count(*) FROM sessions s WHERE s.agent_id = a.agent_id) AS sessions_count

@@ -1,0 +1,108 @@
+import t from 'tap'
+import fc from 'fast-check'
+import { SESSION_STATUSES } from '../../src/schemas/list-sessions.js'
+import Database from 'better-sqlite3'
+import { COUNT_SQL, openSessionsStore, pageSql, SCHEMA_SQL, type SessionRecord, type SortKey, type SortOrder } from '../../src/store/sessions-store.js'
+import { formatDateTimeMicros } from '../../src/store/datetime.js'
+
+// A dataset with many ties (few distinct start times) so tie-breaking matters.
+const makeSessions = (n: number): SessionRecord[] => Array.from({ length: n }, (_, i) => ({
+  agent_id: i % 7 === 0 ? 'other' : 'agent',
+  session_id: `s${String((i * 7919) % 1000).padStart(3, '0')}-${i}`,
+  status: SESSION_STATUSES[(i * 31) % SESSION_STATUSES.length]!,
+  start_us: 1_700_000_000_000_000 + ((i * 13) % 11) * 1_000_000 + (i % 3 === 0 ? 0 : 17),
+  end_us: null,
+  agent_name: 'A',
+  agent_version: null,
+  messages_count: i,
+  token_usage: i % 2 === 0 ? null : { input_tokens: i, output_tokens: 1, total_tokens: i + 1 },
+  result: []
+}))
+
+const sessions = makeSessions(120)
+const store = openSessionsStore(':memory:')
+store.replaceAll([{ agent_id: 'agent', agent_name: 'A', agent_version: null }, { agent_id: 'other', agent_name: null, agent_version: null }], sessions)
+t.teardown(() => { store.close() })
+
+// The reference order, written independently of the SQL: compare tuples.
+const expectedOrder = (status: string | null, sortBy: SortKey, order: SortOrder): string[] => {
+  const sign = order === 'asc' ? 1 : -1
+  const cmp = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0)
+  return sessions
+    .filter((s) => s.agent_id === 'agent' && (status === null || s.status === status))
+    .sort((a, b) => sign * ((sortBy === 'status' ? cmp(a.status, b.status) : 0) || cmp(a.start_us, b.start_us) || cmp(a.session_id, b.session_id)))
+    .map((s) => s.session_id)
+}
+
+t.test('walking pages returns every matching session once, in order, with the true total', async (t) => {
+  t.doesNotThrow(() => fc.assert(fc.property(
+    fc.option(fc.constantFrom(...SESSION_STATUSES, 'UNKNOWN'), { nil: null }),
+    fc.constantFrom<SortKey>('start_time', 'status'),
+    fc.constantFrom<SortOrder>('asc', 'desc'),
+    fc.integer({ min: 1, max: 40 }),
+    (status, sortBy, sortOrder, limit) => {
+      const expected = expectedOrder(status, sortBy, sortOrder)
+      const seen: string[] = []
+      for (let offset = 0; offset <= expected.length; offset += limit) {
+        const page = store.listSessions({ agentId: 'agent', status, sortBy, sortOrder, offset, limit })
+        if (page.total !== expected.length) return false
+        seen.push(...page.data.map((s) => s.session_id))
+      }
+      return JSON.stringify(seen) === JSON.stringify(expected)
+    }
+  ), { seed: 7, numRuns: 200 }))
+})
+
+t.test('no limit returns everything from offset on; huge offsets and limits', async (t) => {
+  const all = expectedOrder(null, 'start_time', 'desc')
+  t.same(store.listSessions({ agentId: 'agent', status: null, sortBy: 'start_time', sortOrder: 'desc', offset: 5, limit: null }).data.map((s) => s.session_id), all.slice(5))
+  t.same(store.listSessions({ agentId: 'agent', status: null, sortBy: 'start_time', sortOrder: 'desc', offset: 1e20, limit: null }), { data: [], total: all.length })
+  t.same(store.listSessions({ agentId: 'agent', status: null, sortBy: 'start_time', sortOrder: 'desc', offset: 0, limit: Infinity }).data.length, all.length)
+  t.same(store.listSessions({ agentId: 'nobody', status: null, sortBy: 'status', sortOrder: 'asc', offset: 0, limit: null }), { data: [], total: 0 })
+})
+
+t.test('rows come back in the contract shape', async (t) => {
+  const first = sessions.find((s) => s.agent_id === 'agent' && s.token_usage !== null)!
+  const page = store.listSessions({ agentId: 'agent', status: first.status, sortBy: 'start_time', sortOrder: 'asc', offset: 0, limit: null })
+  const row = page.data.find((s) => s.session_id === first.session_id)
+  t.same(row, {
+    session_id: first.session_id,
+    status: first.status,
+    start_time: formatDateTimeMicros(first.start_us),
+    end_time: null,
+    agent_name: 'A',
+    agent_version: null,
+    messages_count: first.messages_count,
+    token_usage: first.token_usage,
+    result: []
+  })
+  t.same(Object.keys(row!), ['session_id', 'status', 'start_time', 'end_time', 'agent_name', 'agent_version', 'messages_count', 'token_usage', 'result'])
+})
+
+t.test('agents with session counts', async (t) => {
+  t.same(store.listAgents(), [
+    { agent_id: 'agent', agent_name: 'A', agent_version: null, sessions_count: sessions.filter((s) => s.agent_id === 'agent').length },
+    { agent_id: 'other', agent_name: null, agent_version: null, sessions_count: sessions.filter((s) => s.agent_id === 'other').length }
+  ])
+  t.equal(store.isEmpty(), false)
+  t.equal(store.open, true)
+})
+
+t.test('every page query and count is served by an index, with no sort step', async (t) => {
+  const db = new Database(':memory:')
+  t.teardown(() => { db.close() })
+  db.exec(SCHEMA_SQL)
+  const plan = (sql: string): string => db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...sql.split('?').slice(1).map(() => 'x'))
+    .map((r) => (r as { detail: string }).detail).join('; ')
+  for (const filtered of [false, true]) {
+    for (const sortBy of ['start_time', 'status'] as const) {
+      for (const order of ['asc', 'desc'] as const) {
+        const p = plan(pageSql(filtered, sortBy, order))
+        t.match(p, /USING INDEX sessions_by_agent_/, `${filtered} ${sortBy} ${order}: ${p}`)
+        t.notMatch(p, /TEMP B-TREE/, `${filtered} ${sortBy} ${order}: no sort step`)
+      }
+    }
+  }
+  t.match(plan(COUNT_SQL.all), /USING COVERING INDEX/)
+  t.match(plan(COUNT_SQL.filtered), /USING COVERING INDEX sessions_by_agent_status_start/)
+})
