@@ -11,7 +11,7 @@ export const parseDateTimeMicros = (text: string): number | null => {
   const [, y, mo, d, h, mi, s, frac = '', zone] = m as unknown as string[]
   const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s))
   const check = new Date(ms)
-  if (check.getUTCDate() !== Number(d) || check.getUTCHours() !== Number(h) || Number(s) > 59 || Number(mi) > 59) return null
+  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || check.getUTCHours() !== Number(h) || Number(s) > 59 || Number(mi) > 59) return null
   const offsetMinutes = zone === 'Z' ? 0 : (zone!.startsWith('-') ? -1 : 1) * (Number(zone!.slice(1, 3)) * 60 + Number(zone!.slice(4, 6)))
   return (ms - offsetMinutes * 60_000) * 1000 + Number(frac.padEnd(6, '0'))
 }
