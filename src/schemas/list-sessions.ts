@@ -24,20 +24,21 @@ export const SORT_ORDER_PATTERN = '^(asc|desc)$'
 
 // Declaration order is validation order and so the order of 422 entries (§6).
 export const ListSessionsQuerySchema = Type.Object({
-  offset: Type.Integer({ minimum: 0, description: OFFSET_DESCRIPTION, default: 0, title: 'Offset' }),
+  offset: Type.Optional(Type.Integer({ minimum: 0, description: OFFSET_DESCRIPTION, default: 0, title: 'Offset' })),
   limit: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
     description: LIMIT_DESCRIPTION, title: 'Limit'
   })),
-  sort_by: Type.String({ description: SORT_BY_DESCRIPTION, default: 'start_time', title: 'Sort By' }),
-  sort_order: Type.String({
+  sort_by: Type.Optional(Type.String({ description: SORT_BY_DESCRIPTION, default: 'start_time', title: 'Sort By' })),
+  sort_order: Type.Optional(Type.String({
     pattern: SORT_ORDER_PATTERN, description: SORT_ORDER_DESCRIPTION, default: 'desc', title: 'Sort Order'
-  }),
+  })),
   status: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: STATUS_DESCRIPTION, title: 'Status' }))
 })
 export type ListSessionsQuery = Static<typeof ListSessionsQuerySchema>
 
-// `additionalProperties: true` objects: free-form JSON, as in the spec.
-const FreeFormObject = Type.Object({}, { additionalProperties: true })
+// `additionalProperties: true` objects: free-form JSON, exactly as the spec
+// writes them (Type.Object would add an empty `properties`).
+export const FreeFormObject = Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })
 
 export const SessionSummarySchema = Type.Object({
   session_id: Type.String({ title: 'Session Id' }),
@@ -77,7 +78,7 @@ export const ValidationErrorSchema = Type.Object({
   msg: Type.String({ title: 'Message' }),
   type: Type.String({ title: 'Error Type' }),
   input: Type.Optional(Type.Unknown({ title: 'Input' })),
-  ctx: Type.Optional(Type.Object({}, { title: 'Context' }))
+  ctx: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', title: 'Context' }))
 }, { $id: 'ValidationError', title: 'ValidationError' })
 
 export const HTTPValidationErrorSchema = Type.Object({

@@ -1,0 +1,34 @@
+// FastAPI's APIKeyHeader(name="Meibel-API-Key") check, as an onRequest hook
+// so it runs after routing and before query validation (§3 ORDER).
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { API_KEY_CHALLENGE, INVALID_API_KEY_BODY, JSON_CONTENT_TYPE, NOT_AUTHENTICATED_BODY } from './errors.js'
+
+export const API_KEY_HEADER = 'meibel-api-key'
+
+// §7 AUTH: Starlette's headers.get() returns the first of duplicate headers
+// (Node joins duplicates with ", "), so read the raw list.
+export const firstHeader = (rawHeaders: readonly string[], lowerName: string): string | undefined => {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]!.toLowerCase() === lowerName) return rawHeaders[i + 1]
+  }
+  return undefined
+}
+
+// §3.1: h11 drops spaces and tabs around header values; `if not api_key` then
+// rejects the empty string (§7).
+const trimOws = (value: string): string => value.replace(/^[ \t]+|[ \t]+$/g, '')
+
+const unauthorized = (reply: FastifyReply, body: string): FastifyReply =>
+  reply.code(401).header('www-authenticate', API_KEY_CHALLENGE).type(JSON_CONTENT_TYPE).send(body)
+
+// `accepted` null: any non-empty key passes, as APIKeyHeader itself does.
+export const makeApiKeyHook = (accepted: readonly string[] | null) => {
+  const keys = accepted === null ? null : new Set(accepted)
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const raw = firstHeader(request.raw.rawHeaders, API_KEY_HEADER)
+    const key = raw === undefined ? '' : trimOws(raw)
+    if (key === '') return unauthorized(reply, NOT_AUTHENTICATED_BODY) as unknown as undefined
+    // Emulator's choice for a wrong key (§11.3), see README "Where the emulator decides".
+    if (keys !== null && !keys.has(key)) return unauthorized(reply, INVALID_API_KEY_BODY) as unknown as undefined
+  }
+}

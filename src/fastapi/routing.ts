@@ -1,0 +1,77 @@
+// What FastAPI's router does when no route fully matches (§3.2): a path that
+// matches the sessions route with another method gets 405, a path that matches
+// once its trailing slashes are removed gets a 307 to it, anything else 404.
+// None of these depends on the API key or the query string.
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { ALLOW_HEADER, JSON_CONTENT_TYPE, METHOD_NOT_ALLOWED_BODY, NOT_FOUND_BODY } from './errors.js'
+
+// Starlette's `{agent_id}` is `[^/]+`, matched against the percent-decoded path.
+export const SESSIONS_PATH = /^\/v2\/agents\/[^/]+\/sessions$/
+
+const notFoundBody = Buffer.from(NOT_FOUND_BODY)
+const methodNotAllowedBody = Buffer.from(METHOD_NOT_ALLOWED_BODY)
+
+export const sendNotFound = (reply: FastifyReply): FastifyReply =>
+  reply.code(404).type(JSON_CONTENT_TYPE).send(notFoundBody)
+
+// §7 R405: the Allow header lists the route's methods; FastAPI adds no HEAD.
+export const sendMethodNotAllowed = (reply: FastifyReply): FastifyReply =>
+  reply.code(405).header('allow', ALLOW_HEADER).type(JSON_CONTENT_TYPE).send(methodNotAllowedBody)
+
+const splitTarget = (url: string): { path: string, query: string } => {
+  const q = url.indexOf('?')
+  return q === -1 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q + 1) }
+}
+
+// §7 R307: Starlette's _HOST_RE, and ParsedHost.is_valid_port.
+const HOST_RE = /^(?<host>[a-z0-9._~%!$&'()*+,;=-]+|\[(?:(?<ipv6>[a-f0-9]*:[a-f0-9.:]+)|[v][a-f0-9]+\.[a-z0-9._~!$&'()*+,;=:-]+)\])(?::(?<port>[0-9]+))?$/i
+
+const validAuthority = (host: string | undefined): string | null => {
+  if (host === undefined) return null
+  const m = HOST_RE.exec(host)
+  if (m === null) return null
+  const port = m.groups!.port
+  if (port !== undefined) {
+    const digits = port.replace(/^0+/, '')
+    if (digits.length > 5 || Number(digits || '0') > 65535) return null
+  }
+  return host
+}
+
+// Starlette's RedirectResponse: quote(url, safe=":/%#?=@[]!$&'()*+,;") over
+// the UTF-8 bytes, with Python's always-safe `A-Za-z0-9_.-~`.
+const SAFE = new Set(Array.from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~:/%#?=@[]!$&'()*+,;", (c) => c.charCodeAt(0)))
+export const quoteLocation = (url: string): string => {
+  let out = ''
+  for (const byte of Buffer.from(url, 'utf8')) {
+    out += SAFE.has(byte) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
+  }
+  return out
+}
+
+// The path as uvicorn hands it to the app: percent-decoded (§3.1).
+export type PathDecoder = (rawPath: string) => string
+
+export const makeNotFoundHandler = (decodePath: PathDecoder) =>
+  async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const { path: rawPath, query } = splitTarget(request.raw.url ?? '/')
+    const path = decodePath(rawPath)
+    if (SESSIONS_PATH.test(path)) return sendMethodNotAllowed(reply)
+    if (path.endsWith('/')) {
+      const stripped = path.replace(/\/+$/, '')
+      if (SESSIONS_PATH.test(stripped)) {
+        // §7 R307: scheme from the connection, Host verbatim when valid, else the bound address.
+        const authority = validAuthority(request.headers.host) ?? boundAuthority(request)
+        const location = `http://${authority}${stripped}${query === '' ? '' : `?${query}`}`
+        return reply.code(307).header('location', quoteLocation(location)).send()
+      }
+    }
+    return sendNotFound(reply)
+  }
+
+const boundAuthority = (request: FastifyRequest): string => {
+  const socket = request.raw.socket
+  const address = socket.localAddress ?? '127.0.0.1'
+  const host = address.includes(':') ? `[${address}]` : address
+  return socket.localPort === 80 || socket.localPort === undefined ? host : `${host}:${socket.localPort}`
+}

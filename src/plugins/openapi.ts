@@ -1,0 +1,58 @@
+// The emulator's own OpenAPI document at /openapi.json and a docs page at
+// /docs, both generated from the TypeBox route schemas (no key needed).
+import type { FastifyInstance } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+
+export const API_PREFIX = '/v2'
+
+interface Parameter { in: string, description?: string, schema?: Record<string, unknown> }
+interface OpenApiDocument {
+  paths?: Record<string, Record<string, { parameters?: Parameter[] }>>
+  [key: string]: unknown
+}
+
+// The upstream document's layout: paths relative to the `/v2` server, the path
+// parameter before the query parameters (FastAPI's order), and each
+// parameter's description repeated in its schema, as FastAPI writes it.
+const asUpstreamLayout = (doc: OpenApiDocument): OpenApiDocument => {
+  const paths: NonNullable<OpenApiDocument['paths']> = {}
+  for (const [path, operations] of Object.entries(doc.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      if (operation.parameters !== undefined) {
+        const withSchemaDescription = operation.parameters.map((p) =>
+          p.description === undefined ? p : { ...p, schema: { ...p.schema, description: p.description } })
+        operation.parameters = [...withSchemaDescription.filter((p) => p.in === 'path'), ...withSchemaDescription.filter((p) => p.in !== 'path')]
+      }
+    }
+    paths[path.startsWith(`${API_PREFIX}/`) ? path.slice(API_PREFIX.length) : path] = operations
+  }
+  return { ...doc, paths }
+}
+
+export const registerOpenApi = async (app: FastifyInstance): Promise<void> => {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Meibel AI API',
+        summary: 'Meibel Gateway Service',
+        description: 'Our API allows you to interact with our services. Read the [docs](https://docs.meibel.ai) to learn how to use it.',
+        version: '0.6.4'
+      },
+      // Relative, so "Try it out" on /docs calls this emulator wherever it listens.
+      servers: [{ url: API_PREFIX, description: 'This emulator (the spec\'s "Local Development" server)' }],
+      tags: [{ name: 'Agents', description: 'Agent definition management' }],
+      components: {
+        securitySchemes: {
+          APIKeyHeader: { type: 'apiKey', in: 'header', name: 'Meibel-API-Key' }
+        }
+      }
+    },
+    transformObject: (documentObject) => asUpstreamLayout((documentObject as { openapiObject: OpenApiDocument }).openapiObject),
+    // Components keep their contract names (SessionSummary, ...), not def-N.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` }
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+}

@@ -1,0 +1,59 @@
+// GET /v2/agents/{agent_id}/sessions: List Sessions. Glue only: routing,
+// key and query checks run as hooks and the validator before the handler.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { makeApiKeyHook } from '../fastapi/api-key.js'
+import { compileQueryValidator } from '../fastapi/query.js'
+import { sendNotFound } from '../fastapi/routing.js'
+import {
+  HTTPValidationErrorSchema, ListSessionsParamsSchema, ListSessionsQuerySchema, SESSION_STATUSES,
+  SessionListResponseSchema, SORT_FIELDS, type ListSessionsQuery
+} from '../schemas/list-sessions.js'
+import type { ListQuery, SessionsStore } from '../store/sessions-store.js'
+
+export interface ListSessionsOptions {
+  store: SessionsStore
+  apiKeys: readonly string[] | null
+  strict: boolean
+}
+
+// The emulator's reading of the validated query (README "Where the emulator
+// decides"): an unknown sort_by sorts by start_time, an empty status is no filter.
+export const toListQuery = (agentId: string, q: ListSessionsQuery): ListQuery => ({
+  agentId,
+  status: q.status === '' || q.status === undefined ? null : q.status,
+  sortBy: q.sort_by === 'status' ? 'status' : 'start_time',
+  sortOrder: q.sort_order === 'asc' ? 'asc' : 'desc',
+  // The validator fills every default (src/fastapi/query.ts).
+  offset: q.offset!,
+  limit: q.limit ?? null
+})
+
+// Starlette's `[^/]+` does not match an empty agent_id; find-my-way does (§7 R404).
+const rejectEmptyAgentId = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  if ((request.params as { agent_id: string }).agent_id === '') return sendNotFound(reply) as unknown as undefined
+}
+
+const passThrough = (): true => true
+
+export const listSessionsRoute: FastifyPluginAsync<ListSessionsOptions> = async (app, { store, apiKeys, strict }) => {
+  const validateQuery = compileQueryValidator(ListSessionsQuerySchema, strict ? { literals: { sort_by: SORT_FIELDS, status: SESSION_STATUSES } } : {})
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/agents/:agent_id/sessions', {
+    schema: {
+      tags: ['Agents'],
+      summary: 'List Sessions',
+      operationId: 'listSessions',
+      params: ListSessionsParamsSchema,
+      querystring: ListSessionsQuerySchema,
+      security: [{ APIKeyHeader: [] }],
+      response: {
+        200: { description: 'Successful Response', content: { 'application/json': { schema: Type.Ref(SessionListResponseSchema) } } },
+        422: { description: 'Validation Error', content: { 'application/json': { schema: Type.Ref(HTTPValidationErrorSchema) } } }
+      }
+    },
+    // Query validation is FastAPI's, not AJV's (§4, §5): src/fastapi/query.ts.
+    validatorCompiler: ({ httpPart }) => httpPart === 'querystring' ? validateQuery : passThrough,
+    onRequest: [rejectEmptyAgentId, makeApiKeyHook(apiKeys)]
+  }, async (request) => store.listSessions(toListQuery(request.params.agent_id, request.query)))
+}
