@@ -56,12 +56,15 @@ const unquoteAsciiRun = (run: string): string => {
   return bytes.toString('utf8', 0, n)
 }
 
-// CPython's `unquote(s, errors='replace')`: only runs of ASCII characters are
-// percent-decoded; any other character passes through unchanged, which also
-// keeps escapes on either side of it from joining into one UTF-8 sequence.
+/**
+ * CPython's `urllib.parse.unquote(s)` (UTF-8, errors='replace'); `+` is kept.
+ * Only runs of ASCII characters are percent-decoded; any other character
+ * passes through unchanged, which also keeps escapes on either side of it
+ * from joining into one UTF-8 sequence. Also what uvicorn applies to the path.
+ */
 // §4 QS: raw non-ASCII (latin-1 chars from `req.url`) is unsettled upstream;
 // passing it through is what CPython does with the latin-1-decoded string.
-const unquote = (s: string): string => {
+export function unquote (s: string): string {
   if (s.indexOf('%') === -1) return s
   let out = ''
   let runStart = 0
@@ -154,7 +157,7 @@ const strictInt = (s: string): StrictInt => {
   if (s.charCodeAt(0) === 0x2d) i = 1 // '-'
   const first = s.charCodeAt(i)
   if (first === 0x30) return len === i + 1 ? 0n : null // '0', '-0' → 0n; '01', '0.5' fail
-  if (first < 0x31 || first > 0x39 || first !== first) return null // NaN when empty
+  if (!(first >= 0x31 && first <= 0x39)) return null // also NaN: empty, or a lone '-'
   let j = i + 1
   while (j < len) {
     const c = s.charCodeAt(j)
@@ -281,19 +284,41 @@ const rejectUnsupported = (name: string, schema: TSchema): void => {
   }
 }
 
+// Hot path for the usual case, a plain JSON integer of at most 15 chars: it is
+// exact as a JS number, so no BigInt is made. Anything else → undefined, and
+// parseLaxInt decides. Same verdicts as strictInt on these inputs.
+const smallStrictInt = (s: string): number | undefined => {
+  const len = s.length
+  if (len === 0 || len > 15) return undefined
+  const negative = s.charCodeAt(0) === 0x2d
+  let i = negative ? 1 : 0
+  const first = s.charCodeAt(i) // NaN for a lone '-'
+  if (first === 0x30) return len === i + 1 ? 0 : undefined // '-0' is 0, not -0
+  if (!(first >= 0x31 && first <= 0x39)) return undefined
+  let n = 0
+  for (; i < len; i++) {
+    const d = s.charCodeAt(i) - 0x30
+    if (d < 0 || d > 9) return undefined
+    n = n * 10 + d
+  }
+  return negative ? -n : n
+}
+
 const compileInteger = (name: string, schema: TSchema): Check => {
   rejectUnsupported(name, schema)
   const minimum: unknown = schema.minimum
-  let min: bigint | undefined
-  let msgGe = ''
-  if (minimum !== undefined) {
-    if (typeof minimum !== 'number' || !Number.isSafeInteger(minimum)) {
-      throw new Error(`query param '${name}': minimum must be a safe integer`)
-    }
-    min = BigInt(minimum)
-    msgGe = msgGreaterThanEqual(minimum)
+  if (minimum !== undefined && (typeof minimum !== 'number' || !Number.isSafeInteger(minimum))) {
+    throw new Error(`query param '${name}': minimum must be a safe integer`)
   }
+  // pydantic `ge`, precomputed: the bound as BigInt for the comparison, the
+  // number for ctx, the rendered message.
+  const ge = minimum === undefined ? undefined : { min: BigInt(minimum), value: minimum, msg: msgGreaterThanEqual(minimum) }
   return (raw, out) => {
+    const small = smallStrictInt(raw)
+    if (small !== undefined && (ge === undefined || small >= ge.value)) {
+      out[name] = small
+      return undefined
+    }
     const parsed = parseLaxInt(raw)
     if (!parsed.ok) {
       // §6: int_parsing(_size) entries have no ctx; input is the decoded string.
@@ -304,10 +329,10 @@ const compileInteger = (name: string, schema: TSchema): Check => {
         input: raw
       }
     }
-    if (min !== undefined && parsed.value < min) {
+    if (ge !== undefined && parsed.value < ge.min) {
       // §5 GE: checked after parsing; the entry echoes the original string
       // and ctx.ge is a JSON number (§6).
-      return { type: 'greater_than_equal', loc: ['query', name], msg: msgGe, input: raw, ctx: { ge: minimum as number } }
+      return { type: 'greater_than_equal', loc: ['query', name], msg: ge.msg, input: raw, ctx: { ge: ge.value } }
     }
     // Beyond 2^53 this loses precision or becomes Infinity (§11.4 leaves huge
     // values to the application): callers only compare offsets and limits
@@ -337,6 +362,7 @@ const compileString = (name: string, schema: TSchema, literals: readonly string[
     }
   }
   if (literals !== undefined) {
+    if (literals.length === 0) throw new Error(`query param '${name}': literals must not be empty`)
     const allowed = new Set(literals)
     const msg = msgLiteral(literals)
     const expected = literalExpected(literals)
@@ -361,11 +387,10 @@ const unwrapNullable = (name: string, schema: TSchema): { inner: TSchema; nullab
   if (!KindGuard.IsUnion(schema)) return { inner: schema, nullable: false }
   const members = schema.anyOf
   const others = members.filter((m) => !KindGuard.IsNull(m))
-  const [inner] = others
-  if (members.length !== 2 || others.length !== 1 || inner === undefined) {
+  if (members.length !== 2 || others.length !== 1) {
     throw new Error(`query param '${name}': only Union([X, Null]) is supported`)
   }
-  return { inner, nullable: true }
+  return { inner: others[0]!, nullable: true }
 }
 
 const compileField = (name: string, schema: TSchema, literals: readonly string[] | undefined): CompiledField => {
@@ -373,7 +398,6 @@ const compileField = (name: string, schema: TSchema, literals: readonly string[]
   let absent: unknown
   // §4: an absent param gets its default; a nullable one without default gets null.
   if ('default' in schema) absent = schema.default
-  else if ('default' in inner) absent = inner.default
   else if (nullable) absent = null
   else throw new Error(`query param '${name}': a default is required (FastAPI's "missing" is not emulated)`)
   let check: Check
