@@ -150,7 +150,8 @@ type StrictInt = bigint | null | 'size'
 // §5 INT: jiter `NumberInt::try_from`: the whole string must be a JSON
 // integer: `-?(0|[1-9][0-9]*)`. The size limit is checked on the sign+digit
 // run as soon as it is scanned, before looking at what follows it, so
-// 4301 digits followed by `.0` or `x` are still a size error.
+// 4301 digits followed by `.0`, ` ` or `x` are still a size error (checked
+// against pydantic; §5 does not spell this out).
 const strictInt = (s: string): StrictInt => {
   const len = s.length
   let i = 0
@@ -187,8 +188,9 @@ const rustTrim = (s: string): string => {
 }
 
 // §5 INT: pydantic-core `strip_leading_zeros`. `_` counts as part of the zero
-// run, a `-` after the run is kept (so `0-5` becomes `-5`, i.e. −5), and a `.`
-// keeps the last zero before it (`00.0` → `0.0`).
+// run (so `0__1` is 1 although `1__0` fails), a `-` after the run is kept (so
+// `0-5` is −5), and a `.` keeps the last zero before it (`00.0` → `0.0`).
+// The first two are not in §5; both checked against pydantic.
 const stripLeadingZeros = (s: string): string | null => {
   const first = s.charCodeAt(0)
   if (first !== 0x30) return (first >= 0x31 && first <= 0x39) || first === 0x2d ? s : null
