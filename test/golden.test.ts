@@ -1,12 +1,9 @@
 // Runs the golden cases (test/golden/cases.ts) through app.inject.
 import t from 'tap'
-import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import { makeConfig } from '../src/config.js'
 import { buildServer } from '../src/server.js'
-import { GOLDEN_CASES, type GoldenCase } from './golden/cases.js'
-
-export const GOLDEN_FIXTURES = fileURLToPath(new URL('./fixtures/golden', import.meta.url))
+import { GOLDEN_CASES, GOLDEN_FIXTURES, type GoldenCase } from './golden/cases.js'
 
 const servers = new Map<string, FastifyInstance>()
 const serverFor = async (config: GoldenCase['config'] = {}): Promise<FastifyInstance> => {

@@ -2,10 +2,14 @@
 // matter and the body bytes the real service sends. Expected values are
 // written from the fidelity document (../shared/fidelity/fastapi-behaviour.md)
 // and test/fixtures/golden, never copied from the emulator's output.
+import { fileURLToPath } from 'node:url'
 import {
   INVALID_API_KEY_BODY, METHOD_NOT_ALLOWED_BODY, MSG_INT_PARSING, MSG_INT_PARSING_SIZE,
   NOT_AUTHENTICATED_BODY, NOT_FOUND_BODY
 } from '../../src/fastapi/errors.js'
+
+// The dataset the golden cases are written against.
+export const GOLDEN_FIXTURES = fileURLToPath(new URL('../fixtures/golden', import.meta.url))
 
 export interface GoldenCase {
   name: string
