@@ -39,3 +39,16 @@ t.test('generated sessions are realistic', async (t) => {
   t.ok(sessions.some((s) => s.start_us % 1_000_000 === 0), 'some whole-second start times')
   t.ok(sessions.some((s) => s.start_us % 1_000_000 !== 0), 'some with microseconds')
 })
+
+t.test('the faker instance is a fresh English one, not the shared global', async (t) => {
+  const { Faker, en, base, faker: globalFaker } = await import('@faker-js/faker')
+  const { newFaker } = await import('../../src/seed/generate.js')
+  const ours = newFaker()
+  const reference = new Faker({ locale: [en, base] })
+  ours.seed(5)
+  reference.seed(5)
+  const draw = (f: typeof reference): string[] => [f.string.uuid(), f.lorem.sentences(2), f.system.commonFileName('pdf'), String(f.number.int(1000))]
+  t.same(draw(ours), draw(reference))
+  t.not(ours, newFaker())
+  t.not(ours, globalFaker)
+})
