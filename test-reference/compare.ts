@@ -138,6 +138,24 @@ export const describeRequest = (request: RawRequest): string => {
   return `${request.method} ${clip(request.target, 300)}\n      headers: ${heads}${request.body === undefined ? '' : `\n      body: ${JSON.stringify(request.body.toString())}`}`
 }
 
+// The same, as a plain object for an assertion's diagnostics (YAML in tap).
+export const exchangeReport = (ex: Exchange, withNotes = false): Record<string, unknown> => ({
+  request: `${ex.request.method} ${clip(ex.request.target, 300)}`,
+  headers: ex.request.headers.map(([n, v]) => `${n}: ${JSON.stringify(v)}`),
+  ...(ex.request.body === undefined ? {} : { body: ex.request.body.toString() }),
+  differences: withNotes ? [...ex.differences, ...ex.notes] : ex.differences,
+  reference: responseReport(ex.reference),
+  emulator: responseReport(ex.emulator)
+})
+
+const responseReport = (res: RawResponse | Error): Record<string, unknown> | string => res instanceof Error
+  ? `error: ${res.message}`
+  : {
+      status: `${res.status} ${res.reason}`,
+      headers: res.headers.filter(([n]) => n !== 'date' && n !== 'server').map(([n, v]) => `${n}: ${clip(v, 200)}`),
+      body: clip(res.body.toString('utf8'), 300)
+    }
+
 export const describeExchange = (ex: Exchange, n?: number, withNotes = false): string => [
   `${n === undefined ? '' : `#${n} `}${describeRequest(ex.request)}`,
   ...ex.differences.map((d) => `   ✗ ${d}`),

@@ -30,6 +30,23 @@ export const freePort = (): Promise<number> => new Promise((resolve, reject) => 
   })
 })
 
+// `python -m uvicorn`, plus a watchdog thread: if this test process dies
+// without running its teardown (SIGKILL, a crash), uvicorn is re-parented
+// and exits by itself.
+const WATCHED_UVICORN = `
+import os, sys, threading, time
+parent = os.getppid()
+def watch():
+    while True:
+        if os.getppid() != parent:
+            os._exit(0)
+        time.sleep(0.5)
+threading.Thread(target=watch, daemon=True).start()
+import uvicorn
+sys.argv = ["uvicorn", *sys.argv[1:]]
+uvicorn.main()
+`
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 // Kills the whole process group (uvicorn and anything it forked).
@@ -46,7 +63,7 @@ const exited = (child: ChildProcess): boolean => child.exitCode !== null || chil
 
 const startOnce = async (port: number, readyTimeoutMs: number): Promise<ReferenceServer> => {
   const child = spawn(REFERENCE_PYTHON, [
-    '-m', 'uvicorn', 'app:app',
+    '-c', WATCHED_UVICORN, 'app:app',
     '--app-dir', REFERENCE_DIR,
     '--host', '127.0.0.1',
     '--port', String(port),
