@@ -45,8 +45,9 @@ export const buildServer = async (config: Config): Promise<FastifyInstance> => {
     // FastAPI adds no HEAD route to a GET route (§7 R405).
     exposeHeadRoutes: false,
     routerOptions: {
-      // Agent ids of any length reach the route instead of a 414.
-      maxParamLength: 8192,
+      // Agent ids of any length reach the route instead of a 414 (Node's
+      // 16 KiB header limit bounds the request line long before this).
+      maxParamLength: 65536,
       // §4 QS: Starlette's parse_qsl, not Node's querystring.
       querystringParser: parseQueryString
     },
@@ -59,7 +60,14 @@ export const buildServer = async (config: Config): Promise<FastifyInstance> => {
   app.setErrorHandler(fastApiErrorHandler)
   app.setNotFoundHandler(makeNotFoundHandler(decodePath))
   app.addHook('onSend', async (_request, reply, payload) => {
-    if (reply.getHeader('content-type') === FASTIFY_JSON) reply.header('content-type', JSON_CONTENT_TYPE)
+    const type = reply.getHeader('content-type')
+    if (type === FASTIFY_JSON || type === JSON_CONTENT_TYPE) {
+      // Starlette's header order: content-length, then content-type, after
+      // any header the response set itself (www-authenticate, allow).
+      reply.removeHeader('content-type')
+      reply.header('content-length', String(typeof payload === 'string' ? Buffer.byteLength(payload) : (payload as Buffer).length))
+      reply.header('content-type', JSON_CONTENT_TYPE)
+    }
     return payload
   })
   // The emulated API takes no request body; bodies are never parsed, so a

@@ -94,4 +94,8 @@ t.test('307 Location falls back to the bound address for an invalid Host (§7 R3
   t.same(await rawGet(port, path, 'example.test:99999'), { status: 307, location: `http://127.0.0.1:${port}/v2/agents/a1/sessions?q=%7B` })
   t.same(await rawGet(port, path, 'example.test:0080'), { status: 307, location: 'http://example.test:0080/v2/agents/a1/sessions?q=%7B' })
   t.same(await rawGet(port, '/v2/agents/a%20b/sessions/?x={y}', '[::1]:8000'), { status: 307, location: 'http://[::1]:8000/v2/agents/a%20b/sessions?x=%7By%7D' })
+  // Starlette checks a bracketed literal: a real IPv6 address, or IPvFuture with a lower-case v.
+  t.same(await rawGet(port, '/v2/agents/a1/sessions/', '[1:2]'), { status: 307, location: `http://127.0.0.1:${port}/v2/agents/a1/sessions` })
+  t.same(await rawGet(port, '/v2/agents/a1/sessions/', '[V1.x]'), { status: 307, location: `http://127.0.0.1:${port}/v2/agents/a1/sessions` })
+  t.same(await rawGet(port, '/v2/agents/a1/sessions/', '[v1.x]:80'), { status: 307, location: 'http://[v1.x]:80/v2/agents/a1/sessions' })
 })

@@ -2,6 +2,7 @@
 // matches the sessions route with another method gets 405, a path that matches
 // once its trailing slashes are removed gets a 307 to it, anything else 404.
 // None of these depends on the API key or the query string.
+import { isIPv6 } from 'node:net'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { ALLOW_HEADER, JSON_CONTENT_TYPE, METHOD_NOT_ALLOWED_BODY, NOT_FOUND_BODY } from './errors.js'
 
@@ -23,13 +24,17 @@ const splitTarget = (url: string): { path: string, query: string } => {
   return q === -1 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q + 1) }
 }
 
-// §7 R307: Starlette's _HOST_RE, and ParsedHost.is_valid_port.
-const HOST_RE = /^(?<host>[a-z0-9._~%!$&'()*+,;=-]+|\[(?:(?<ipv6>[a-f0-9]*:[a-f0-9.:]+)|[v][a-f0-9]+\.[a-z0-9._~!$&'()*+,;=:-]+)\])(?::(?<port>[0-9]+))?$/i
+// §7 R307: Starlette's _HOST_RE and parse_host_header, and ParsedHost.is_valid_port.
+const HOST_RE = /^(?<host>[a-z0-9._~%!$&'()*+,;=-]+|\[(?:(?<ipv6>[a-f0-9]*:[a-f0-9.:]+)|v[a-f0-9]+\.[a-z0-9._~!$&'()*+,;=:-]+)\])(?::(?<port>[0-9]+))?$/i
 
 const validAuthority = (host: string | undefined): string | null => {
   if (host === undefined) return null
   const m = HOST_RE.exec(host)
   if (m === null) return null
+  // `(?-i:v)`: an IPvFuture literal needs a lower-case `v`; JS has no inline flags.
+  if (host.startsWith('[V')) return null
+  // A bracketed IPv6 literal must parse as one (IPv6Address in Starlette).
+  if (m.groups!.ipv6 !== undefined && !isIPv6(m.groups!.ipv6)) return null
   const port = m.groups!.port
   if (port !== undefined) {
     const digits = port.replace(/^0+/, '')
@@ -63,7 +68,8 @@ export const makeNotFoundHandler = (decodePath: PathDecoder) =>
         // §7 R307: scheme from the connection, Host verbatim when valid, else the bound address.
         const authority = validAuthority(request.headers.host) ?? boundAuthority(request)
         const location = `http://${authority}${stripped}${query === '' ? '' : `?${query}`}`
-        return reply.code(307).header('location', quoteLocation(location)).send()
+        // Starlette sends content-length: 0 and no content-type, also to HEAD.
+        return reply.code(307).header('content-length', '0').header('location', quoteLocation(location)).send()
       }
     }
     return sendNotFound(reply)

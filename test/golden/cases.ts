@@ -102,6 +102,13 @@ export const GOLDEN_CASES: GoldenCase[] = [
     request: { method: 'POST', url: '/v2/agents/caf%C3%A9/sessions//', headers: { host: 'example.test' } },
     expect: { status: 307, headers: { location: 'http://example.test/v2/agents/caf%C3%A9/sessions', 'content-length': '0', 'content-type': undefined }, body: '' }
   },
+  {
+    name: 'HEAD on a trailing slash',
+    request: { method: 'HEAD', url: `${SESSIONS}/`, headers: { host: 'testserver' } },
+    expect: { status: 307, headers: { location: 'http://testserver/v2/agents/a1/sessions', 'content-length': '0', 'content-type': undefined }, body: '' }
+  },
+  { name: 'agent id of 9,000 characters', request: { url: `/v2/agents/${'a'.repeat(9000)}/sessions`, headers: KEY }, expect: json(200, list(0)) },
+  { name: 'long agent id, trailing slash', request: { url: `/v2/agents/${'a'.repeat(9000)}/sessions/`, headers: { host: 'h' } }, expect: { status: 307, headers: { location: `http://h/v2/agents/${'a'.repeat(9000)}/sessions` }, body: '' } },
   // --strict: pydantic's literal_error for typos.
   {
     name: 'strict: unknown sort_by and status',
