@@ -49,9 +49,21 @@ export interface AgentSummary extends AgentRecord {
 export interface SessionsStore {
   listSessions: (query: ListQuery) => { data: StoredSession[], total: number }
   listAgents: () => AgentSummary[]
+  getAgent: (agentId: string) => AgentRecord | undefined
+  hasSession: (sessionId: string) => boolean
   isEmpty: () => boolean
   // Replaces every agent and session in one transaction.
   replaceAll: (agents: readonly AgentRecord[], sessions: readonly SessionRecord[]) => void
+  // In one transaction: adds the agent unless it exists, then the sessions
+  // (all or none); answers them as List Sessions sends them, in the given order.
+  insertSessions: (agent: AgentRecord, sessions: readonly SessionRecord[]) => StoredSession[]
+  // The number of sessions deleted.
+  deleteSessions: (agentId: string) => number
+  deleteSession: (agentId: string, sessionId: string) => number
+  // Keeps a copy of every agent and session (in the connection's temp
+  // database), which restoreSnapshot puts back: the state right after start.
+  takeSnapshot: () => void
+  restoreSnapshot: () => void
   close: () => void
   readonly open: boolean
 }
@@ -78,6 +90,14 @@ CREATE TABLE IF NOT EXISTS sessions (
 CREATE INDEX IF NOT EXISTS sessions_by_agent_start ON sessions (agent_id, start_us, session_id);
 CREATE INDEX IF NOT EXISTS sessions_by_agent_status_start ON sessions (agent_id, status, start_us, session_id);
 `
+
+// The snapshot lives in the temp database: per connection, never in a --db file.
+const SNAPSHOT_SQL = `
+CREATE TEMP TABLE snapshot_agents AS SELECT * FROM main.agents WHERE 0;
+CREATE TEMP TABLE snapshot_sessions AS SELECT * FROM main.sessions WHERE 0;
+`
+const AGENT_COLUMNS = 'agent_id, agent_name, agent_version'
+const SESSION_COLUMNS = 'session_id, agent_id, status, start_us, start_time, end_time, agent_name, agent_version, messages_count, token_usage, result'
 
 const COLUMNS = 'session_id, status, start_time, end_time, agent_name, agent_version, messages_count, token_usage, result'
 
@@ -158,18 +178,52 @@ export const openSessionsStore = (path: string): SessionsStore => {
   const deleteSessions = db.prepare('DELETE FROM sessions')
   const deleteAgents = db.prepare('DELETE FROM agents')
   const insertAgent = db.prepare('INSERT INTO agents (agent_id, agent_name, agent_version) VALUES (?, ?, ?)')
-  const insertSession = db.prepare(`INSERT INTO sessions (session_id, agent_id, status, start_us, start_time, end_time,
-    agent_name, agent_version, messages_count, token_usage, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const insertSession = db.prepare(`INSERT INTO sessions (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const agentById = db.prepare<[string], AgentRecord>(`SELECT ${AGENT_COLUMNS} FROM agents WHERE agent_id = ?`)
+  const sessionById = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM sessions WHERE session_id = ?`)
+  const anySession = db.prepare<[string]>('SELECT 1 FROM sessions WHERE session_id = ?').pluck()
+  const insertAgentUnlessExists = db.prepare(`INSERT OR IGNORE INTO agents (${AGENT_COLUMNS}) VALUES (?, ?, ?)`)
+  const deleteAgentSessions = db.prepare('DELETE FROM sessions WHERE agent_id = ?')
+  const deleteAgentSession = db.prepare('DELETE FROM sessions WHERE agent_id = ? AND session_id = ?')
+  db.exec(SNAPSHOT_SQL)
+  const clearSnapshot = [db.prepare('DELETE FROM temp.snapshot_agents'), db.prepare('DELETE FROM temp.snapshot_sessions')]
+  const fillSnapshot = [
+    db.prepare(`INSERT INTO temp.snapshot_agents (${AGENT_COLUMNS}) SELECT ${AGENT_COLUMNS} FROM main.agents`),
+    db.prepare(`INSERT INTO temp.snapshot_sessions (${SESSION_COLUMNS}) SELECT ${SESSION_COLUMNS} FROM main.sessions`)
+  ]
+  const restore = [
+    db.prepare(`INSERT INTO main.agents (${AGENT_COLUMNS}) SELECT ${AGENT_COLUMNS} FROM temp.snapshot_agents`),
+    db.prepare(`INSERT INTO main.sessions (${SESSION_COLUMNS}) SELECT ${SESSION_COLUMNS} FROM temp.snapshot_sessions`)
+  ]
+
+  const insertOne = (s: SessionRecord): void => {
+    insertSession.run(s.session_id, s.agent_id, s.status, s.start_us, formatDateTimeMicros(s.start_us),
+      s.end_us === null ? null : formatDateTimeMicros(s.end_us), s.agent_name, s.agent_version,
+      s.messages_count, s.token_usage === null ? null : JSON.stringify(s.token_usage), JSON.stringify(s.result))
+  }
 
   const replaceAll = db.transaction((agentList: readonly AgentRecord[], sessions: readonly SessionRecord[]) => {
     deleteSessions.run()
     deleteAgents.run()
     for (const a of agentList) insertAgent.run(a.agent_id, a.agent_name, a.agent_version)
-    for (const s of sessions) {
-      insertSession.run(s.session_id, s.agent_id, s.status, s.start_us, formatDateTimeMicros(s.start_us),
-        s.end_us === null ? null : formatDateTimeMicros(s.end_us), s.agent_name, s.agent_version,
-        s.messages_count, s.token_usage === null ? null : JSON.stringify(s.token_usage), JSON.stringify(s.result))
-    }
+    for (const s of sessions) insertOne(s)
+  })
+
+  const insertSessions = db.transaction((agent: AgentRecord, sessions: readonly SessionRecord[]): StoredSession[] => {
+    insertAgentUnlessExists.run(agent.agent_id, agent.agent_name, agent.agent_version)
+    for (const s of sessions) insertOne(s)
+    return sessions.map((s) => toSession(sessionById.get(s.session_id)!))
+  })
+
+  const takeSnapshot = db.transaction(() => {
+    for (const statement of clearSnapshot) statement.run()
+    for (const statement of fillSnapshot) statement.run()
+  })
+
+  const restoreSnapshot = db.transaction(() => {
+    deleteSessions.run()
+    deleteAgents.run()
+    for (const statement of restore) statement.run()
   })
 
   return {
@@ -184,8 +238,15 @@ export const openSessionsStore = (path: string): SessionsStore => {
       return { data: rows.map(toSession), total }
     },
     listAgents: () => agents.all(),
+    getAgent: (agentId) => agentById.get(agentId),
+    hasSession: (sessionId) => anySession.get(sessionId) !== undefined,
     isEmpty: () => anyAgent.get() === undefined,
     replaceAll: (agentList, sessions) => { replaceAll(agentList, sessions) },
+    insertSessions: (agent, sessions) => insertSessions(agent, sessions),
+    deleteSessions: (agentId) => deleteAgentSessions.run(agentId).changes,
+    deleteSession: (agentId, sessionId) => deleteAgentSession.run(agentId, sessionId).changes,
+    takeSnapshot: () => { takeSnapshot() },
+    restoreSnapshot: () => { restoreSnapshot() },
     close: () => { db.close() },
     get open () { return db.open }
   }

@@ -106,3 +106,48 @@ t.test('every page query and count is served by an index, with no sort step', as
   t.match(plan(COUNT_SQL.all), /USING COVERING INDEX/)
   t.match(plan(COUNT_SQL.filtered), /USING COVERING INDEX sessions_by_agent_status_start/)
 })
+
+// The control API's changes (src/seed/dataset.ts), on a store of their own.
+t.test('inserts, deletes and the snapshot of the state right after start', async (t) => {
+  const own = openSessionsStore(':memory:')
+  t.teardown(() => { own.close() })
+  const session = (agentId: string, sessionId: string, startUs: number): SessionRecord => ({
+    ...makeSessions(1)[0]!, agent_id: agentId, session_id: sessionId, start_us: startUs, end_us: startUs + 1, token_usage: { n: 1 }
+  })
+  own.replaceAll([{ agent_id: 'a', agent_name: 'A', agent_version: '1' }], [session('a', 's1', 1_000_000)])
+  own.takeSnapshot()
+  const all = (agentId: string): string =>
+    JSON.stringify(own.listSessions({ agentId, status: null, sortBy: 'start_time', sortOrder: 'asc', offset: 0, limit: null }))
+  const atStart = { a: all('a'), agents: JSON.stringify(own.listAgents()) }
+
+  t.same(own.getAgent('a'), { agent_id: 'a', agent_name: 'A', agent_version: '1' })
+  t.equal(own.getAgent('b'), undefined)
+  t.equal(own.hasSession('s1'), true)
+  t.equal(own.hasSession('s2'), false)
+
+  const stored = own.insertSessions({ agent_id: 'b', agent_name: 'B', agent_version: null }, [session('b', 's3', 3_000_000), session('b', 's2', 2_000_000)])
+  t.same(stored.map((s) => s.session_id), ['s3', 's2'], 'answered in the given order')
+  t.same(stored[0], JSON.parse(all('b')).data[1], 'in the List Sessions shape')
+  t.same(own.getAgent('b'), { agent_id: 'b', agent_name: 'B', agent_version: null }, 'an unknown agent is created')
+  own.insertSessions({ agent_id: 'b', agent_name: 'renamed', agent_version: null }, [session('b', 's4', 4_000_000)])
+  t.equal(own.getAgent('b')!.agent_name, 'B', 'an existing agent is kept as it is')
+
+  t.throws(() => own.insertSessions({ agent_id: 'c', agent_name: null, agent_version: null }, [session('c', 's5', 1), session('c', 's1', 2)]),
+    /UNIQUE constraint failed/)
+  t.equal(own.hasSession('s5'), false, 'all or nothing: the first record is not kept')
+  t.equal(own.getAgent('c'), undefined, 'nor the agent')
+
+  t.equal(own.deleteSession('b', 's1'), 0, 'another agent\'s session is not deleted')
+  t.equal(own.deleteSession('b', 's2'), 1)
+  t.equal(own.deleteSessions('b'), 2)
+  t.equal(own.deleteSessions('b'), 0)
+  t.same(own.getAgent('b'), { agent_id: 'b', agent_name: 'B', agent_version: null }, 'the agent stays')
+
+  own.restoreSnapshot()
+  t.same({ a: all('a'), agents: JSON.stringify(own.listAgents()) }, atStart, 'restored: the same bytes as at the snapshot')
+  t.equal(own.getAgent('b'), undefined)
+  own.replaceAll([], [])
+  own.takeSnapshot()
+  own.restoreSnapshot()
+  t.equal(own.isEmpty(), true, 'a new snapshot replaces the old one')
+})
