@@ -7,7 +7,7 @@ import type { Faker } from '@faker-js/faker'
 // index (which loads every locale); its instance is only used as a template.
 import { faker as englishTemplate } from '@faker-js/faker/locale/en'
 import type { SessionStatus } from '../schemas/list-sessions.js'
-import type { SessionRecord } from '../store/sessions-store.js'
+import type { AgentRecord, SessionRecord } from '../store/sessions-store.js'
 import type { FixtureAgent } from './fixtures.js'
 
 // The pinned clock: every generated session lies before this instant.
@@ -21,7 +21,7 @@ const FakerClass = englishTemplate.constructor as new (options: { locale: Faker[
 export const newFaker = (): Faker => new FakerClass({ locale: englishTemplate.rawDefinitions })
 
 // FNV-1a: a stable 32-bit number from an agent id, for the per-agent stream.
-const fnv1a = (text: string): number => {
+export const fnv1a = (text: string): number => {
   let h = 0x811c9dc5
   for (const byte of Buffer.from(text, 'utf8')) {
     h ^= byte
@@ -75,31 +75,49 @@ const makeResult = (faker: Faker, status: SessionStatus): Array<Record<string, u
 const micros = (faker: Faker): number =>
   faker.datatype.boolean({ probability: 0.1 }) ? 0 : faker.number.int({ min: 1, max: 999_999 })
 
-const makeSession = (faker: Faker, agent: FixtureAgent): SessionRecord => {
-  const status = faker.helpers.weightedArrayElement(STATUS_WEIGHTS as Array<{ weight: number, value: SessionStatus }>)
+// Fields a caller fixes (the control API's POST); the others are drawn.
+export type SessionOverrides = Partial<Omit<SessionRecord, 'agent_id'>>
+
+// Every value is drawn, in the same order, whatever is overridden, so a
+// given field never shifts the draws of the others; drawn values follow the
+// overridden ones (a given status picks the time range, a given start time
+// the end time, a given message count the token usage).
+const makeSession = (faker: Faker, agent: AgentRecord, given: SessionOverrides = {}): SessionRecord => {
+  const drawnStatus = faker.helpers.weightedArrayElement(STATUS_WEIGHTS as Array<{ weight: number, value: SessionStatus }>)
+  const status = given.status ?? drawnStatus
   const running = status === 'RUNNING'
   // Running sessions started in the last two hours; the others in the last 60 days.
   const ageUs = running
     ? faker.number.int({ min: 30, max: 7_200 }) * SECOND_US
     : faker.number.int({ min: 3_600, max: 60 * 86_400 }) * SECOND_US
-  const startUs = SEED_CLOCK_US - ageUs - micros(faker)
+  const drawnStartUs = SEED_CLOCK_US - ageUs - micros(faker)
   const durationUs = faker.number.int({ min: 4, max: 3_000 }) * SECOND_US + micros(faker)
-  const endUs = running ? null : Math.min(startUs + durationUs, SEED_CLOCK_US)
+  const givenEndUs = given.end_us ?? null
+  const startUs = given.start_us ?? (givenEndUs === null ? drawnStartUs : givenEndUs - durationUs)
+  // Drawn sessions end by the pinned clock; one that starts after it runs its duration.
+  const endUs = given.end_us !== undefined
+    ? given.end_us
+    : running ? null : startUs < SEED_CLOCK_US ? Math.min(startUs + durationUs, SEED_CLOCK_US) : startUs + durationUs
   const earlyStop = status === 'CANCELED' && faker.datatype.boolean({ probability: 0.3 })
-  const messages = earlyStop ? 0 : faker.number.int({ min: running ? 1 : 2, max: running ? 12 : 48 })
+  const drawnMessages = earlyStop ? 0 : faker.number.int({ min: running ? 1 : 2, max: running ? 12 : 48 })
+  const messages = given.messages_count ?? drawnMessages
   const input = messages * faker.number.int({ min: 150, max: 1_800 })
   const output = messages * faker.number.int({ min: 40, max: 600 })
+  const sessionId = faker.string.uuid()
+  const result = makeResult(faker, status as SessionStatus)
   return {
     agent_id: agent.agent_id,
-    session_id: faker.string.uuid(),
+    session_id: given.session_id ?? sessionId,
     status,
     start_us: startUs,
     end_us: endUs,
-    agent_name: agent.agent_name,
-    agent_version: agent.agent_version,
+    agent_name: given.agent_name !== undefined ? given.agent_name : agent.agent_name,
+    agent_version: given.agent_version !== undefined ? given.agent_version : agent.agent_version,
     messages_count: messages,
-    token_usage: messages === 0 ? null : { input_tokens: input, output_tokens: output, total_tokens: input + output },
-    result: makeResult(faker, status)
+    token_usage: given.token_usage !== undefined
+      ? given.token_usage
+      : messages === 0 ? null : { input_tokens: input, output_tokens: output, total_tokens: input + output },
+    result: given.result ?? result
   }
 }
 
@@ -115,3 +133,16 @@ export const generateSessions = (agents: readonly FixtureAgent[], seed: number, 
   return sessions
 }
 
+// The stream of the control API's generated fields, apart from the seeded
+// dataset's: record `index` of an agent is drawn from (seed, agent, index)
+// alone, so it depends neither on other agents nor on what earlier records gave.
+const INSERT_STREAM = 0x61646d6e // "admn"
+
+export const makeSessionGenerator = (): ((seed: number, agent: AgentRecord, index: number, given: SessionOverrides) => SessionRecord) => {
+  // One instance, reseeded per record: never the global faker.
+  const faker = newFaker()
+  return (seed, agent, index, given) => {
+    faker.seed([seed, fnv1a(agent.agent_id), INSERT_STREAM, index])
+    return makeSession(faker, agent, given)
+  }
+}
