@@ -1,0 +1,65 @@
+# meibel-mock: the Meibel AI List Sessions emulator as a container.
+#
+#   docker build -t meibel-mock .
+#   docker run --rm -p 8000:8000 meibel-mock
+#
+# Stages: toolchain (compiler for better-sqlite3) -> deps (production
+# node_modules) and build (TypeScript) -> runtime (no compiler, no dev deps).
+# better-sqlite3 is compiled from source against the image's own Node headers,
+# so nothing but npm packages is downloaded (no prebuilt binaries, no headers).
+# Legacy builder compatible: no BuildKit-only syntax.
+
+ARG NODE_VERSION=24
+
+FROM node:${NODE_VERSION}-bookworm-slim AS toolchain
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+ENV npm_config_build_from_source=true \
+    npm_config_nodedir=/usr/local \
+    npm_config_update_notifier=false \
+    npm_config_fund=false \
+    npm_config_audit=false
+WORKDIR /app
+COPY package.json package-lock.json ./
+
+# Production dependencies only. The native module is checked by loading it, then
+# its sources and intermediate build files (about 26 MB) are dropped: only
+# build/Release/better_sqlite3.node is needed at run time.
+FROM toolchain AS deps
+RUN npm ci --omit=dev \
+ && node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()" \
+ && cd node_modules/better-sqlite3 \
+ && rm -rf deps src build/Release/obj build/Release/obj.target build/Release/.deps \
+           build/Release/sqlite3.a build/Release/test_extension.node build/deps \
+ && cd /app && node -e "require('better-sqlite3')" \
+ && npm cache clean --force
+
+# All dependencies, then the compiled TypeScript in dist/.
+FROM toolchain AS build
+RUN npm ci && npm cache clean --force
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8000
+WORKDIR /app
+# Owned by root and read-only for the `node` user; /data is writable for an
+# optional SQLite file (MEIBEL_MOCK_DB=/data/sessions.db).
+COPY package.json ./
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY openapi ./openapi
+COPY fixtures ./fixtures
+RUN mkdir /data && chown node:node /data \
+ && node -e "require('better-sqlite3')"
+USER node
+EXPOSE 8000
+# Readiness (database open and seeded), with node itself: the slim image has no curl.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8000) + '/ready', { signal: AbortSignal.timeout(2500) }).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))"]
+# Exec form: node is PID 1 and receives SIGTERM itself (the CLI closes cleanly).
+ENTRYPOINT ["node", "dist/cli.js"]
