@@ -1,0 +1,161 @@
+// The control API's schemas (src/admin/): the single source for its body,
+// path and query validation (src/admin/validation.ts) and its own OpenAPI
+// document at /__admin/openapi.json (src/admin/openapi.ts). None of them is
+// part of the emulated API or its document.
+import { Type, type Static } from '@sinclair/typebox'
+import { SESSION_STATUSES, SessionSummarySchema } from './list-sessions.js'
+
+// Type.Object rather than Type.Unsafe, so TypeBox's Value can check it.
+const FreeFormObject = Type.Object({}, { additionalProperties: true })
+const NullableString = Type.Union([Type.String(), Type.Null()])
+const DATE_TIME = 'RFC 3339 date-time with at most 6 fractional digits, e.g. 2026-11-20T10:15:30.123456Z'
+
+export const ErrorSchema = Type.Object({
+  detail: Type.String()
+}, { $id: 'AdminError', title: 'AdminError', description: 'What was wrong' })
+
+export const DeletedSchema = Type.Object({
+  deleted: Type.Integer({ minimum: 0, description: 'How many were deleted' })
+}, { title: 'Deleted' })
+export type Deleted = Static<typeof DeletedSchema>
+
+// --- Data -------------------------------------------------------------------
+
+export const MAX_SESSIONS_PER_INSERT = 10_000
+export const MAX_SESSIONS_PER_AGENT = 100_000
+
+export const AgentParamsSchema = Type.Object({
+  agent_id: Type.String({ minLength: 1, description: 'Created by POST when unknown' })
+})
+export const SessionParamsSchema = Type.Object({
+  agent_id: Type.String({ minLength: 1 }),
+  session_id: Type.String({ minLength: 1 })
+})
+
+// A session in the SessionSummary shape; every field left out is generated
+// from the current seed, consistent with the given ones.
+export const SessionInputSchema = Type.Object({
+  session_id: Type.Optional(Type.String({ minLength: 1, description: 'Unique across all agents' })),
+  status: Type.Optional(Type.Union(SESSION_STATUSES.map((s) => Type.Literal(s)))),
+  start_time: Type.Optional(Type.String({ description: DATE_TIME })),
+  end_time: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: `${DATE_TIME}, not before start_time; null while running` })),
+  agent_name: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "Default: the agent's" })),
+  agent_version: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "Default: the agent's" })),
+  messages_count: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+  token_usage: Type.Optional(Type.Union([FreeFormObject, Type.Null()])),
+  result: Type.Optional(Type.Array(FreeFormObject))
+}, { additionalProperties: false, title: 'SessionInput' })
+export type SessionInput = Static<typeof SessionInputSchema>
+
+export const InsertSessionsBodySchema = Type.Union([
+  SessionInputSchema,
+  Type.Array(SessionInputSchema, { maxItems: MAX_SESSIONS_PER_INSERT })
+], { description: 'One session, or a list inserted all or nothing' })
+export type InsertSessionsBody = Static<typeof InsertSessionsBodySchema>
+
+export const InsertSessionsResponseSchema = Type.Union([SessionSummarySchema, Type.Array(SessionSummarySchema)], {
+  description: 'The stored sessions as List Sessions sends them: one, or a list in the order given'
+})
+
+export const AgentSummarySchema = Type.Object({
+  agent_id: Type.String(),
+  agent_name: NullableString,
+  agent_version: NullableString,
+  sessions_count: Type.Integer({ minimum: 0 })
+}, { title: 'AgentSummary' })
+
+export const AgentListSchema = Type.Object({
+  data: Type.Array(AgentSummarySchema),
+  total: Type.Integer({ minimum: 0 })
+}, { title: 'AgentList', description: 'Every agent, by agent_id' })
+
+export const SeedBodySchema = Type.Object({
+  seed: Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1 }),
+  sessions_per_agent: Type.Optional(Type.Integer({
+    minimum: 0, maximum: MAX_SESSIONS_PER_AGENT, description: "Generated sessions per agent; default: each fixture agent's generated_sessions"
+  }))
+}, { additionalProperties: false, title: 'SeedRequest' })
+export type SeedBody = Static<typeof SeedBodySchema>
+
+// --- Request journal --------------------------------------------------------
+
+export const JournalQuerySchema = Type.Object({
+  agent_id: Type.Optional(Type.String({ description: 'Only requests for this agent' })),
+  status: Type.Optional(Type.String({ pattern: '^[1-5]([0-9]{2}|xx)$', description: 'A status code (503) or class (5xx)' })),
+  since: Type.Optional(Type.String({ description: `Received at or after this ${DATE_TIME}` })),
+  until: Type.Optional(Type.String({ description: `Received at or before this ${DATE_TIME}` })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, description: 'Only the last N matching requests' }))
+})
+export type JournalQuery = Static<typeof JournalQuerySchema>
+
+export const JournalEntrySchema = Type.Object({
+  id: Type.Integer({ minimum: 1, description: 'Sequence number, increasing' }),
+  time: Type.String({ description: 'When the request arrived (RFC 3339, milliseconds)' }),
+  method: Type.String(),
+  path: Type.String({ description: 'As sent, without the query string' }),
+  agent_id: Type.Union([Type.String(), Type.Null()], { description: 'Decoded; null when the path names no agent' }),
+  query: Type.Record(Type.String(), Type.String(), { description: 'As FastAPI parses it (the last duplicate wins)' }),
+  headers: Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]), {
+    description: 'Lower-case names; Meibel-API-Key and Authorization masked'
+  }),
+  status: Type.Union([Type.Integer(), Type.Null()], { description: 'null when a fault dropped the connection' }),
+  latency_ms: Type.Number({ minimum: 0 }),
+  fault: Type.Union([Type.String(), Type.Null()], { description: 'The fault rule id, "prefer" for a Prefer header, or null' })
+}, { title: 'JournalEntry' })
+
+export const JournalListSchema = Type.Object({
+  data: Type.Array(JournalEntrySchema, { description: 'Oldest first' }),
+  total: Type.Integer({ minimum: 0, description: 'Matching entries, before limit' })
+}, { title: 'JournalList' })
+
+// --- Faults -----------------------------------------------------------------
+
+export const MAX_DELAY_MS = 600_000
+const DelayMs = Type.Integer({ minimum: 0, maximum: MAX_DELAY_MS })
+// Node refuses other characters in header names and values.
+const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
+const HEADER_VALUE = '^[\\t\\x20-\\x7e\\x80-\\xff]*$'
+
+export const FaultMatchSchema = Type.Object({
+  agent_id: Type.Optional(Type.String({ description: 'The decoded agent_id; default: any' })),
+  query: Type.Optional(Type.Record(Type.String(), Type.String(), {
+    description: 'Query params that must have exactly these values, as FastAPI parses them'
+  }))
+}, { additionalProperties: false, title: 'FaultMatch' })
+
+export const FaultRuleInputSchema = Type.Object({
+  match: FaultMatchSchema,
+  status: Type.Optional(Type.Integer({ minimum: 200, maximum: 599, description: 'Default: 200 with a body, else the normal answer' })),
+  headers: Type.Optional(Type.Record(Type.String({ pattern: HEADER_NAME }), Type.String({ pattern: HEADER_VALUE }), {
+    additionalProperties: false, description: 'Added to the answer (the fault one or the normal one)'
+  })),
+  body: Type.Optional(Type.Unknown({
+    description: 'Sent as JSON; a string is sent as is when headers set a non-JSON Content-Type. Default with status: FastAPI\'s {"detail":"<status phrase>"}'
+  })),
+  delay_ms: Type.Optional(Type.Union([DelayMs, Type.Tuple([DelayMs, DelayMs])], {
+    description: 'Milliseconds, or [min, max] drawn from the seed for each request'
+  })),
+  drop: Type.Optional(Type.Boolean({ description: 'Close the connection without an answer (after delay_ms)' })),
+  times: Type.Optional(Type.Integer({ minimum: 1, description: 'Only the next N matching requests; default: all' }))
+}, { additionalProperties: false, title: 'FaultRuleInput' })
+export type FaultRuleInput = Static<typeof FaultRuleInputSchema>
+
+export const FaultRuleSchema = Type.Object({
+  id: Type.String(),
+  match: FaultMatchSchema,
+  status: Type.Union([Type.Integer(), Type.Null()]),
+  headers: Type.Record(Type.String(), Type.String()),
+  body: Type.Optional(Type.Unknown({ description: 'Absent: FastAPI\'s body for the status' })),
+  delay_ms: Type.Union([DelayMs, Type.Tuple([DelayMs, DelayMs]), Type.Null()]),
+  drop: Type.Boolean(),
+  times: Type.Union([Type.Integer(), Type.Null()]),
+  hits: Type.Integer({ minimum: 0, description: 'Requests it applied to' }),
+  remaining: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'null: unlimited; 0: used up, no longer applies' })
+}, { title: 'FaultRule' })
+
+export const FaultListSchema = Type.Object({
+  data: Type.Array(FaultRuleSchema, { description: 'In the order they are tried' }),
+  total: Type.Integer({ minimum: 0 })
+}, { title: 'FaultList' })
+
+export const FaultParamsSchema = Type.Object({ id: Type.String() })
