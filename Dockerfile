@@ -23,16 +23,19 @@ ENV npm_config_build_from_source=true \
 WORKDIR /app
 COPY package.json package-lock.json ./
 
-# Production dependencies only. The native module is checked by loading it, then
-# its sources and intermediate build files (about 26 MB) are dropped: only
-# build/Release/better_sqlite3.node is needed at run time.
+# Production dependencies only. The object file proves better-sqlite3 was
+# compiled here (a downloaded prebuilt binary has none); the module is loaded
+# and used, then its sources and intermediate build files (about 26 MB) are
+# dropped: only build/Release/better_sqlite3.node is needed at run time.
 FROM toolchain AS deps
 RUN npm ci --omit=dev \
+ && test -f node_modules/better-sqlite3/build/Release/obj.target/better_sqlite3/src/better_sqlite3.o \
  && node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()" \
  && cd node_modules/better-sqlite3 \
- && rm -rf deps src build/Release/obj build/Release/obj.target build/Release/.deps \
-           build/Release/sqlite3.a build/Release/test_extension.node build/deps \
- && cd /app && node -e "require('better-sqlite3')" \
+ && mv build/Release/better_sqlite3.node /tmp/ \
+ && rm -rf deps src build \
+ && mkdir -p build/Release && mv /tmp/better_sqlite3.node build/Release/ \
+ && cd /app && node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()" \
  && npm cache clean --force
 
 # All dependencies, then the compiled TypeScript in dist/.
