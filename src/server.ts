@@ -1,39 +1,63 @@
 // buildServer(config): an un-listened Fastify instance with everything
 // registered explicitly, in one visible order. Only src/cli.ts listens.
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import { ADMIN_PREFIX, adminPlugin } from './admin/plugin.js'
+import { loadApiKeysFile } from './auth/api-keys-file.js'
 import type { Config } from './config.js'
+import { scopesOwningAll, type ApiKeyScopes } from './fastapi/api-key.js'
 import { fastApiErrorHandler } from './fastapi/error-handler.js'
 import { JSON_CONTENT_TYPE } from './fastapi/errors.js'
 import { parseQueryString, unquote } from './fastapi/query.js'
 import { makeNotFoundHandler } from './fastapi/routing.js'
+import { makeFaultHook } from './faults/fault-hook.js'
+import { makeFaultRules, type FaultRules } from './faults/fault-rules.js'
+import { makeJournal, makeJournalHook, type Journal } from './journal/request-journal.js'
 import { registerOpenApi } from './plugins/openapi.js'
 import { healthRoutes } from './routes/health.js'
-import { listSessionsRoute } from './routes/list-sessions.js'
+import { LISTED_STATUSES, listSessionsRoute } from './routes/list-sessions.js'
 import { HTTPValidationErrorSchema, SessionListResponseSchema, SessionSummarySchema, ValidationErrorSchema } from './schemas/list-sessions.js'
-import { loadFixtures } from './seed/fixtures.js'
+import { makeDataset, type Dataset } from './seed/dataset.js'
+import { loadFixtures, type Fixtures } from './seed/fixtures.js'
 import { seedStore } from './seed/seed-store.js'
 import { openSessionsStore, type SessionsStore } from './store/sessions-store.js'
 
 // Fastify's own JSON media type; Starlette sends no charset (§6, §9).
 const FASTIFY_JSON = 'application/json; charset=utf-8'
 
-const openSeededStore = (config: Config): SessionsStore => {
-  // Fixtures are checked on every start, so a bad file fails fast even when
-  // a --db file was seeded before.
-  const fixtures = loadFixtures(config.fixturesDir)
+const openSeededStore = (config: Config, fixtures: Fixtures): SessionsStore => {
   const store = openSessionsStore(config.db)
   try {
     if (store.isEmpty()) seedStore(store, fixtures, { seed: config.seed })
+  /* c8 ignore start: seeding a fresh store fails only on a full disk or a bug */
   } catch (err) {
-    /* c8 ignore next 2 */
     store.close()
     throw err
   }
+  /* c8 ignore stop */
   return store
 }
 
+const adminState = (store: SessionsStore, fixtures: Fixtures, config: Config): { dataset: Dataset, journal: Journal, faults: FaultRules } => {
+  const dataset = makeDataset(store, fixtures, config.seed)
+  return { dataset, journal: makeJournal(config.journalSize), faults: makeFaultRules(() => dataset.seed) }
+}
+
+// --api-keys-file, --api-keys, or any non-empty key (null).
+const apiKeyScopes = (config: Config): ApiKeyScopes | null => {
+  if (config.apiKeysFile !== null) return loadApiKeysFile(config.apiKeysFile)
+  return config.apiKeys === null ? null : scopesOwningAll(config.apiKeys)
+}
+
 export const buildServer = async (config: Config): Promise<FastifyInstance> => {
-  const store = openSeededStore(config)
+  // Fixtures and the keys file are checked on every start, so a bad file
+  // fails fast even when a --db file was seeded before.
+  const fixtures = loadFixtures(config.fixturesDir)
+  const apiKeys = apiKeyScopes(config)
+  const store = openSeededStore(config, fixtures)
+  // The control API's state: the dataset (with a snapshot of the state right
+  // after start), the request journal and the fault rules. None of it exists
+  // with --no-admin, so the emulated API then records nothing.
+  const admin = config.admin ? adminState(store, fixtures, config) : null
 
   const app = Fastify({
     logger: {
@@ -81,10 +105,23 @@ export const buildServer = async (config: Config): Promise<FastifyInstance> => {
   app.addSchema(ValidationErrorSchema)
   app.addSchema(HTTPValidationErrorSchema)
 
-  // 3. Documentation, then routes.
+  // 3. The request journal: a root hook, so it also sees the not-found
+  // handler's 404, 405 and 307 answers under /v2.
+  if (admin !== null) app.addHook('onResponse', makeJournalHook(admin.journal))
+
+  // 4. Documentation, then routes; the control API last, outside the emulated
+  // API's document (its routes are hidden there).
   await registerOpenApi(app)
   await app.register(healthRoutes, { store })
-  await app.register(listSessionsRoute, { prefix: '/v2', store, apiKeys: config.apiKeys, strict: config.strict })
+  await app.register(listSessionsRoute, {
+    prefix: '/v2',
+    store,
+    apiKeys,
+    strict: config.strict,
+    // Prefer headers work with or without the control API; rules need it.
+    faults: makeFaultHook({ rules: admin?.faults ?? null, journal: admin?.journal ?? null, listed: LISTED_STATUSES })
+  })
+  if (admin !== null) await app.register(adminPlugin, { prefix: ADMIN_PREFIX, ...admin, token: config.adminToken })
 
   app.addHook('onClose', async () => { store.close() })
   return app

@@ -5,6 +5,19 @@ import { API_KEY_CHALLENGE, INVALID_API_KEY_BODY, JSON_CONTENT_TYPE, NOT_AUTHENT
 
 export const API_KEY_HEADER = 'meibel-api-key'
 
+// Each accepted key and the agents it owns; null: every agent.
+export type ApiKeyScopes = ReadonlyMap<string, ReadonlySet<string> | null>
+
+// --api-keys: every listed key owns every agent.
+export const scopesOwningAll = (keys: readonly string[]): ApiKeyScopes => new Map(keys.map((k) => [k, null]))
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    // Set by the key hook: the agents the request's key owns; null: every agent.
+    agentScope: ReadonlySet<string> | null
+  }
+}
+
 // §7 AUTH: Starlette's headers.get() returns the first of duplicate headers
 // (Node joins duplicates with ", "), so read the raw list.
 export const firstHeader = (rawHeaders: readonly string[], lowerName: string): string | undefined => {
@@ -21,14 +34,16 @@ const trimOws = (value: string): string => value.replace(/^[ \t]+|[ \t]+$/g, '')
 const unauthorized = (reply: FastifyReply, body: string): FastifyReply =>
   reply.code(401).header('www-authenticate', API_KEY_CHALLENGE).type(JSON_CONTENT_TYPE).send(body)
 
-// `accepted` null: any non-empty key passes, as APIKeyHeader itself does.
-export const makeApiKeyHook = (accepted: readonly string[] | null) => {
-  const keys = accepted === null ? null : new Set(accepted)
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+// `scopes` null: any non-empty key passes, as APIKeyHeader itself does, and
+// owns every agent. The route must decorate the request with `agentScope: null`.
+export const makeApiKeyHook = (scopes: ApiKeyScopes | null) =>
+  async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const raw = firstHeader(request.raw.rawHeaders, API_KEY_HEADER)
     const key = raw === undefined ? '' : trimOws(raw)
     if (key === '') return unauthorized(reply, NOT_AUTHENTICATED_BODY) as unknown as undefined
+    if (scopes === null) return
+    const scope = scopes.get(key)
     // Emulator's choice for a wrong key (§11.3), see README "Where the emulator decides".
-    if (keys !== null && !keys.has(key)) return unauthorized(reply, INVALID_API_KEY_BODY) as unknown as undefined
+    if (scope === undefined) return unauthorized(reply, INVALID_API_KEY_BODY) as unknown as undefined
+    request.agentScope = scope
   }
-}

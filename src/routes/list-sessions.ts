@@ -1,9 +1,9 @@
 // GET /v2/agents/{agent_id}/sessions: List Sessions. Glue only: routing,
 // key and query checks run as hooks and the validator before the handler.
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { makeApiKeyHook } from '../fastapi/api-key.js'
+import { makeApiKeyHook, type ApiKeyScopes } from '../fastapi/api-key.js'
 import { compileQueryValidator } from '../fastapi/query.js'
 import { sendNotFound } from '../fastapi/routing.js'
 import {
@@ -14,9 +14,23 @@ import type { ListQuery, SessionsStore } from '../store/sessions-store.js'
 
 export interface ListSessionsOptions {
   store: SessionsStore
-  apiKeys: readonly string[] | null
+  // null: any non-empty key, owning every agent.
+  apiKeys: ApiKeyScopes | null
   strict: boolean
+  // Runs after routing, before the key check (src/faults/fault-hook.ts).
+  faults: onRequestAsyncHookHandler
 }
+
+// The operation's responses, as the spec lists them.
+const RESPONSES = {
+  200: { description: 'Successful Response', content: { 'application/json': { schema: Type.Ref(SessionListResponseSchema) } } },
+  422: { description: 'Validation Error', content: { 'application/json': { schema: Type.Ref(HTTPValidationErrorSchema) } } }
+}
+export const LISTED_STATUSES: ReadonlySet<number> = new Set(Object.keys(RESPONSES).map(Number))
+
+// What an unknown agent gets; also what a key gets for an agent it does not
+// own, so no key learns anything about another tenant's data.
+const emptyList = (): { data: never[], total: number } => ({ data: [], total: 0 })
 
 // The emulator's reading of the validated query (README "Where the emulator
 // decides"): an unknown sort_by sorts by start_time, an empty status is no filter.
@@ -37,7 +51,9 @@ const rejectEmptyAgentId = async (request: FastifyRequest, reply: FastifyReply):
 
 const passThrough = (): true => true
 
-export const listSessionsRoute: FastifyPluginAsync<ListSessionsOptions> = async (app, { store, apiKeys, strict }) => {
+export const listSessionsRoute: FastifyPluginAsync<ListSessionsOptions> = async (app, { store, apiKeys, strict, faults }) => {
+  app.decorateRequest('agentScope', null)
+  app.decorateRequest('faultId', null)
   const validateQuery = compileQueryValidator(ListSessionsQuerySchema, strict ? { literals: { sort_by: SORT_FIELDS, status: SESSION_STATUSES } } : {})
   app.withTypeProvider<TypeBoxTypeProvider>().get('/agents/:agent_id/sessions', {
     schema: {
@@ -47,13 +63,14 @@ export const listSessionsRoute: FastifyPluginAsync<ListSessionsOptions> = async 
       params: ListSessionsParamsSchema,
       querystring: ListSessionsQuerySchema,
       security: [{ APIKeyHeader: [] }],
-      response: {
-        200: { description: 'Successful Response', content: { 'application/json': { schema: Type.Ref(SessionListResponseSchema) } } },
-        422: { description: 'Validation Error', content: { 'application/json': { schema: Type.Ref(HTTPValidationErrorSchema) } } }
-      }
+      response: RESPONSES
     },
     // Query validation is FastAPI's, not AJV's (§4, §5): src/fastapi/query.ts.
     validatorCompiler: ({ httpPart }) => httpPart === 'querystring' ? validateQuery : passThrough,
-    onRequest: [rejectEmptyAgentId, makeApiKeyHook(apiKeys)]
-  }, async (request) => store.listSessions(toListQuery(request.params.agent_id, request.query)))
+    onRequest: [rejectEmptyAgentId, faults, makeApiKeyHook(apiKeys)]
+  }, async (request) => {
+    const agentId = request.params.agent_id
+    if (request.agentScope !== null && !request.agentScope.has(agentId)) return emptyList()
+    return store.listSessions(toListQuery(agentId, request.query))
+  })
 }

@@ -1,0 +1,115 @@
+// The dataset as the control API changes it: inserts with generated fields,
+// deletes, reset to the state right after start, and reseeding. Keeps the
+// current seed and, per agent, how many records the control API has drawn,
+// so a sequence of calls gives the same data for the same seed.
+import { AdminError } from '../admin/errors.js'
+import type { SessionInput } from '../schemas/admin.js'
+import type { StoredSession } from '../schemas/list-sessions.js'
+import { parseDateTimeMicros } from '../store/datetime.js'
+import type { AgentRecord, AgentSummary, SessionsStore } from '../store/sessions-store.js'
+import type { Fixtures } from './fixtures.js'
+import { makeSessionGenerator, type SessionOverrides } from './generate.js'
+import { seedStore } from './seed-store.js'
+
+export interface Dataset {
+  // The seed that generated fields are drawn from.
+  readonly seed: number
+  listAgents: () => AgentSummary[]
+  // All or nothing; an unknown agent is created.
+  insertSessions: (agentId: string, inputs: readonly SessionInput[]) => StoredSession[]
+  deleteSessions: (agentId: string) => number
+  deleteSession: (agentId: string, sessionId: string) => void
+  // Back to the state right after start (and the start seed).
+  reset: () => void
+  // Fixtures plus sessions generated from `seed`.
+  reseed: (seed: number, sessionsPerAgent?: number) => void
+}
+
+const recordLabel = (index: number, input: SessionInput): string =>
+  input.session_id === undefined ? `record ${index}` : `record ${index} (session_id ${JSON.stringify(input.session_id)})`
+
+const fieldError = (where: string, field: string, message: string): AdminError =>
+  new AdminError(422, `${where}: field "${field}": ${message}`)
+
+// Microseconds stay exact in a JS number only within about 285 years of 1970.
+const parseTime = (where: string, field: string, text: string): number => {
+  const us = parseDateTimeMicros(text)
+  if (us === null) throw fieldError(where, field, 'expected an RFC 3339 date-time with at most 6 fractional digits')
+  if (!Number.isSafeInteger(us)) throw fieldError(where, field, 'too far from 1970 to keep microseconds exact')
+  return us
+}
+
+const toOverrides = (input: SessionInput, where: string): SessionOverrides => {
+  const { start_time: start, end_time: end, ...rest } = input
+  const given: SessionOverrides = { ...rest }
+  if (start !== undefined) given.start_us = parseTime(where, 'start_time', start)
+  if (end !== undefined) given.end_us = end === null ? null : parseTime(where, 'end_time', end)
+  if (given.start_us !== undefined && given.end_us != null && given.end_us < given.start_us) {
+    throw fieldError(where, 'end_time', 'ends before it starts')
+  }
+  return given
+}
+
+export const makeDataset = (store: SessionsStore, fixtures: Fixtures, startSeed: number): Dataset => {
+  let seed = startSeed
+  const drawn = new Map<string, number>()
+  const generate = makeSessionGenerator()
+  // The state right after start, for reset.
+  store.takeSnapshot()
+
+  const insertSessions = (agentId: string, inputs: readonly SessionInput[]): StoredSession[] => {
+    const given = inputs.map((input, i) => toOverrides(input, recordLabel(i, input)))
+    const taken = new Set<string>()
+    inputs.forEach((input, i) => {
+      const id = input.session_id
+      if (id === undefined) return
+      if (taken.has(id)) throw fieldError(recordLabel(i, input), 'session_id', 'given twice in this request')
+      if (store.hasSession(id)) throw new AdminError(409, `${recordLabel(i, input)}: field "session_id": a session with this id already exists`)
+      taken.add(id)
+    })
+    // A new agent takes its name and version from the first record giving them.
+    const agent: AgentRecord = store.getAgent(agentId) ?? {
+      agent_id: agentId,
+      agent_name: inputs.find((s) => s.agent_name !== undefined)?.agent_name ?? null,
+      agent_version: inputs.find((s) => s.agent_version !== undefined)?.agent_version ?? null
+    }
+    let index = drawn.get(agentId) ?? 0
+    const records = given.map((overrides) => {
+      let record = generate(seed, agent, index++, overrides)
+      // A drawn id can meet one stored earlier (a --db file from another run): draw again.
+      while (overrides.session_id === undefined && (taken.has(record.session_id) || store.hasSession(record.session_id))) {
+        record = generate(seed, agent, index++, overrides)
+      }
+      taken.add(record.session_id)
+      return record
+    })
+    const stored = store.insertSessions(agent, records)
+    drawn.set(agentId, index)
+    return stored
+  }
+
+  return {
+    get seed () { return seed },
+    listAgents: () => store.listAgents(),
+    insertSessions,
+    deleteSessions: (agentId) => {
+      if (store.getAgent(agentId) === undefined) throw new AdminError(404, `agent ${JSON.stringify(agentId)} not found`)
+      return store.deleteSessions(agentId)
+    },
+    deleteSession: (agentId, sessionId) => {
+      if (store.deleteSession(agentId, sessionId) === 0) {
+        throw new AdminError(404, `session ${JSON.stringify(sessionId)} of agent ${JSON.stringify(agentId)} not found`)
+      }
+    },
+    reset: () => {
+      store.restoreSnapshot()
+      seed = startSeed
+      drawn.clear()
+    },
+    reseed: (newSeed, sessionsPerAgent) => {
+      seedStore(store, fixtures, { seed: newSeed, sessionsPerAgent })
+      seed = newSeed
+      drawn.clear()
+    }
+  }
+}

@@ -1,0 +1,77 @@
+// /__admin/openapi.json: the control API's own document; the emulated API's
+// document (/openapi.json) does not mention it (test/plugins/openapi.test.ts).
+import t from 'tap'
+import { buildAdminDocument } from '../../src/admin/openapi.js'
+import { call, makeApp } from './helpers.js'
+
+const app = await makeApp()
+t.teardown(() => app.close())
+const res = await call(app, 'GET', '/__admin/openapi.json')
+const doc = res.json
+
+t.test('served as JSON, the same bytes every time', async (t) => {
+  t.equal(res.status, 200)
+  t.equal(res.headers['content-type'], 'application/json')
+  t.equal((await call(app, 'GET', '/__admin/openapi.json')).body, res.body)
+  t.equal(doc.openapi, '3.1.0')
+  t.equal(doc.security, undefined, 'no token configured')
+})
+
+t.test('every control route, and nothing else', async (t) => {
+  const operations = Object.entries(doc.paths as Record<string, Record<string, { operationId: string }>>)
+    .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`))
+  t.same(operations.sort(), [
+    'DELETE /__admin/agents/{agent_id}/sessions deleteAgentSessions',
+    'DELETE /__admin/agents/{agent_id}/sessions/{session_id} deleteSession',
+    'DELETE /__admin/faults clearFaults',
+    'DELETE /__admin/faults/{id} deleteFault',
+    'DELETE /__admin/requests clearRequests',
+    'GET /__admin/agents listAgents',
+    'GET /__admin/faults listFaults',
+    'GET /__admin/requests listRequests',
+    'POST /__admin/agents/{agent_id}/sessions insertSessions',
+    'POST /__admin/faults addFault',
+    'POST /__admin/reset reset',
+    'POST /__admin/seed seed'
+  ])
+  const main = (await call(app, 'GET', '/openapi.json')).body
+  t.notMatch(main, /__admin/, 'the emulated API\'s document does not mention it')
+})
+
+t.test('parameters, bodies and responses come from the TypeBox schemas', async (t) => {
+  const insert = doc.paths['/__admin/agents/{agent_id}/sessions'].post
+  t.same(insert.parameters, [{ name: 'agent_id', in: 'path', required: true, description: 'Created by POST when unknown', schema: { minLength: 1, type: 'string' } }])
+  t.same(insert.requestBody.content['application/json'].schema.anyOf.map((s: { type: string }) => s.type), ['object', 'array'])
+  t.same(Object.keys(insert.responses), ['201', '409', '422'])
+  t.same(insert.responses['409'], { description: 'Conflict', content: { 'application/json': { schema: { $ref: '#/components/schemas/AdminError' } } } })
+  t.same(insert.responses['201'].content['application/json'].schema.anyOf[0], { $ref: '#/components/schemas/SessionSummary' },
+    'the stored sessions are SessionSummary, as List Sessions sends them')
+  const requests = doc.paths['/__admin/requests'].get
+  t.same(requests.parameters.map((p: { name: string, in: string, required: boolean }) => [p.name, p.in, p.required]),
+    [['agent_id', 'query', false], ['status', 'query', false], ['since', 'query', false], ['until', 'query', false], ['limit', 'query', false]])
+  t.equal(doc.paths['/__admin/reset'].post.requestBody, undefined)
+  t.equal(doc.paths['/__admin/agents'].get.responses['200'].description, 'Every agent, by agent_id')
+})
+
+t.test('every $ref resolves, and components keep their names', async (t) => {
+  const refs = [...res.body.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!)
+  t.ok(refs.length > 0)
+  for (const ref of new Set(refs)) t.ok(doc.components.schemas[ref], `${ref} is defined`)
+  t.same(Object.keys(doc.components.schemas).sort(), ['AdminError', 'SessionSummary'])
+  t.notMatch(res.body, /"\$id"/, 'no $id left inline')
+  t.same(doc.components.securitySchemes.AdminToken, { type: 'http', scheme: 'bearer', description: 'MEIBEL_MOCK_ADMIN_TOKEN' })
+})
+
+t.test('routes without an operationId are left out; an operation may have no responses', async (t) => {
+  const built = buildAdminDocument([
+    { method: 'GET', url: '/__admin/x' },
+    { method: 'GET', url: '/__admin/y', schema: {} },
+    { method: ['PUT', 'PATCH'], url: '/__admin/z/:id', schema: { operationId: 'z', summary: 'Z', tags: ['T'] } }
+  ], { secured: false }) as { paths: Record<string, Record<string, unknown>> }
+  t.same(built.paths, {
+    '/__admin/z/{id}': {
+      put: { tags: ['T'], summary: 'Z', operationId: 'z', parameters: [], responses: {} },
+      patch: { tags: ['T'], summary: 'Z', operationId: 'z', parameters: [], responses: {} }
+    }
+  })
+})
