@@ -137,7 +137,8 @@ const PATH_SAFE = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/gu
 const canonicalUrl = (url: string): string => {
   const q = url.indexOf('?')
   const rawPath = q === -1 ? url : url.slice(0, q)
-  if (!rawPath.includes('%')) return url
+  // h11 keeps a `#` in the request target as part of the path (§3.1).
+  if (!rawPath.includes('%') && !rawPath.includes('#')) return url
   const path = decodePath(rawPath).replace(PATH_SAFE, (c) => encodeURIComponent(c))
   return q === -1 ? path : path + url.slice(q)
 }

@@ -98,4 +98,6 @@ t.test('307 Location falls back to the bound address for an invalid Host (§7 R3
   t.same(await rawGet(port, '/v2/agents/a1/sessions/', '[1:2]'), { status: 307, location: `http://127.0.0.1:${port}/v2/agents/a1/sessions` })
   t.same(await rawGet(port, '/v2/agents/a1/sessions/', '[V1.x]'), { status: 307, location: `http://127.0.0.1:${port}/v2/agents/a1/sessions` })
   t.same(await rawGet(port, '/v2/agents/a1/sessions/', '[v1.x]:80'), { status: 307, location: 'http://[v1.x]:80/v2/agents/a1/sessions' })
+  // h11 keeps a `#` in the target as part of the path (inject would drop it).
+  t.same(await rawGet(port, '/v2/agents/a1/sessions#frag', 'h'), { status: 404, location: undefined })
 })
