@@ -83,7 +83,12 @@ export const buildServer = async (config: Config): Promise<FastifyInstance> => {
   // 1. Replies: FastAPI's bodies and Starlette's content type.
   app.setErrorHandler(fastApiErrorHandler)
   app.setNotFoundHandler(makeNotFoundHandler(decodePath))
+  // Once close() has begun, answers in flight tell keep-alive clients not to
+  // reuse the connection, instead of letting their next request hit a reset.
+  let closing = false
+  app.addHook('preClose', async () => { closing = true })
   app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close')
     const type = reply.getHeader('content-type')
     if (type === FASTIFY_JSON || type === JSON_CONTENT_TYPE) {
       // Starlette's header order: content-length, then content-type, after

@@ -101,3 +101,22 @@ t.test('307 Location falls back to the bound address for an invalid Host (§7 R3
   // h11 keeps a `#` in the target as part of the path (inject would drop it).
   t.same(await rawGet(port, '/v2/agents/a1/sessions#frag', 'h'), { status: 404, location: undefined })
 })
+
+t.test('answers in flight during close() say Connection: close', async (t) => {
+  const app = await buildServer(config)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as AddressInfo
+  const answer = new Promise<{ status: number, connection: string | undefined }>((resolve, reject) => {
+    // Prefer: delay keeps the request in flight while close() starts.
+    const req = request({ host: '127.0.0.1', port, path: '/v2/agents/a1/sessions', headers: { ...KEY, prefer: 'delay=300' }, agent: false }, (res) => {
+      res.resume()
+      res.on('end', () => { resolve({ status: res.statusCode!, connection: res.headers.connection }) })
+    })
+    req.on('error', reject)
+    req.end()
+  })
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  const closed = app.close()
+  t.same(await answer, { status: 200, connection: 'close' })
+  await closed
+})
