@@ -77,7 +77,7 @@ export const buildServer = async (config: Config): Promise<FastifyInstance> => {
     },
     // §3.1: uvicorn percent-decodes the path before routing, so a `%2F` in an
     // agent_id is a path separator and a malformed escape stays literal.
-    rewriteUrl: (req) => canonicalUrl(req.url ?? '/')
+    rewriteUrl: (req) => canonicalUrl(req.url!)
   })
 
   // 1. Replies: FastAPI's bodies and Starlette's content type.

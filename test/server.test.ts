@@ -3,7 +3,7 @@
 import t from 'tap'
 import { join } from 'node:path'
 import { request } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { connect, type AddressInfo } from 'node:net'
 import { makeConfig } from '../src/config.js'
 import { buildServer } from '../src/server.js'
 import { INTERNAL_SERVER_ERROR_BODY } from '../src/fastapi/error-handler.js'
@@ -98,8 +98,25 @@ t.test('307 Location falls back to the bound address for an invalid Host (§7 R3
   t.same(await rawGet(port, '/v2/agents/a1/sessions/', '[1:2]'), { status: 307, location: `http://127.0.0.1:${port}/v2/agents/a1/sessions` })
   t.same(await rawGet(port, '/v2/agents/a1/sessions/', '[V1.x]'), { status: 307, location: `http://127.0.0.1:${port}/v2/agents/a1/sessions` })
   t.same(await rawGet(port, '/v2/agents/a1/sessions/', '[v1.x]:80'), { status: 307, location: 'http://[v1.x]:80/v2/agents/a1/sessions' })
+  t.same(await rawGet(port, '/v2/agents/a1/sessions/', 'example.test:000'), { status: 307, location: 'http://example.test:000/v2/agents/a1/sessions' })
   // h11 keeps a `#` in the target as part of the path (inject would drop it).
   t.same(await rawGet(port, '/v2/agents/a1/sessions#frag', 'h'), { status: 404, location: undefined })
+})
+
+t.test('307 without a Host header (HTTP/1.0) uses the bound address', async (t) => {
+  const app = await buildServer(config)
+  t.teardown(() => app.close())
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as AddressInfo
+  const head = await new Promise<string>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => { socket.end('GET /v2/agents/a1/sessions/ HTTP/1.0\r\n\r\n') })
+    let data = ''
+    socket.on('data', (chunk) => { data += chunk.toString('latin1') })
+    socket.on('end', () => { resolve(data) })
+    socket.on('error', reject)
+  })
+  t.match(head, /^HTTP\/1\.1 307 /)
+  t.match(head, new RegExp(`\r\nlocation: http://127\\.0\\.0\\.1:${port}/v2/agents/a1/sessions\r\n`, 'i'))
 })
 
 t.test('answers in flight during close() say Connection: close', async (t) => {

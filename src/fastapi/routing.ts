@@ -59,14 +59,14 @@ export type PathDecoder = (rawPath: string) => string
 
 export const makeNotFoundHandler = (decodePath: PathDecoder) =>
   async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const { path: rawPath, query } = splitTarget(request.raw.url ?? '/')
+    const { path: rawPath, query } = splitTarget(request.raw.url!)
     const path = decodePath(rawPath)
     if (SESSIONS_PATH.test(path)) return sendMethodNotAllowed(reply)
     if (path.endsWith('/')) {
       const stripped = path.replace(/\/+$/, '')
       if (SESSIONS_PATH.test(stripped)) {
         // §7 R307: scheme from the connection, Host verbatim when valid, else the bound address.
-        const authority = validAuthority(request.headers.host) ?? boundAuthority(request)
+        const authority = validAuthority(request.headers.host) ?? boundAuthority(request.raw.socket)
         const location = `http://${authority}${stripped}${query === '' ? '' : `?${query}`}`
         // Starlette sends content-length: 0 and no content-type, also to HEAD.
         return reply.code(307).header('content-length', '0').header('location', quoteLocation(location)).send()
@@ -75,9 +75,9 @@ export const makeNotFoundHandler = (decodePath: PathDecoder) =>
     return sendNotFound(reply)
   }
 
-const boundAuthority = (request: FastifyRequest): string => {
-  const socket = request.raw.socket
-  const address = socket.localAddress ?? '127.0.0.1'
+// Starlette's fallback: the server's address, the default port left out.
+export const boundAuthority = (socket: { localAddress?: string | undefined, localPort?: number | undefined }): string => {
+  const address = socket.localAddress!
   const host = address.includes(':') ? `[${address}]` : address
-  return socket.localPort === 80 || socket.localPort === undefined ? host : `${host}:${socket.localPort}`
+  return socket.localPort === 80 ? host : `${host}:${socket.localPort!}`
 }

@@ -8,7 +8,7 @@ export const API_PREFIX = '/v2'
 
 interface Parameter { in: string, description?: string, schema?: Record<string, unknown> }
 interface OpenApiDocument {
-  paths?: Record<string, Record<string, { parameters?: Parameter[] }>>
+  paths: Record<string, Record<string, { parameters?: Parameter[] }>>
   [key: string]: unknown
 }
 
@@ -17,7 +17,7 @@ interface OpenApiDocument {
 // parameter's description repeated in its schema, as FastAPI writes it.
 const asUpstreamLayout = (doc: OpenApiDocument): OpenApiDocument => {
   const paths: NonNullable<OpenApiDocument['paths']> = {}
-  for (const [path, operations] of Object.entries(doc.paths ?? {})) {
+  for (const [path, operations] of Object.entries(doc.paths)) {
     for (const operation of Object.values(operations)) {
       if (operation.parameters !== undefined) {
         const withSchemaDescription = operation.parameters.map((p) =>
@@ -25,7 +25,8 @@ const asUpstreamLayout = (doc: OpenApiDocument): OpenApiDocument => {
         operation.parameters = [...withSchemaDescription.filter((p) => p.in === 'path'), ...withSchemaDescription.filter((p) => p.in !== 'path')]
       }
     }
-    paths[path.startsWith(`${API_PREFIX}/`) ? path.slice(API_PREFIX.length) : path] = operations
+    // Only the emulated API is documented here, all of it under the prefix.
+    paths[path.slice(API_PREFIX.length)] = operations
   }
   return { ...doc, paths }
 }
@@ -51,7 +52,8 @@ export const registerOpenApi = async (app: FastifyInstance): Promise<void> => {
     },
     transformObject: (documentObject) => asUpstreamLayout((documentObject as { openapiObject: OpenApiDocument }).openapiObject),
     // Components keep their contract names (SessionSummary, ...), not def-N.
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` }
+    // (every shared schema has an $id: Fastify's addSchema requires one).
+    refResolver: { buildLocalReference: (json) => json.$id as string }
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())

@@ -49,7 +49,7 @@ const readJsonArray = (file: string, label: string): unknown[] => {
   try {
     text = readFileSync(file, 'utf8')
   } catch (err) {
-    throw new FixtureError(`${label}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    throw new FixtureError(`${label}: cannot read: ${String((err as NodeJS.ErrnoException).code)}`)
   }
   let parsed: unknown
   try {

@@ -1,0 +1,22 @@
+import t from 'tap'
+import { boundAuthority, quoteLocation, SESSIONS_PATH } from '../../src/fastapi/routing.js'
+
+t.test('the bound address, as Starlette writes it when Host is unusable (§7 R307)', async (t) => {
+  t.equal(boundAuthority({ localAddress: '127.0.0.1', localPort: 8000 }), '127.0.0.1:8000')
+  t.equal(boundAuthority({ localAddress: '10.0.0.5', localPort: 80 }), '10.0.0.5', 'the default port is left out')
+  t.equal(boundAuthority({ localAddress: '::1', localPort: 8000 }), '[::1]:8000', 'IPv6 in brackets')
+})
+
+t.test("Starlette's quote(url, safe=\":/%#?=@[]!$&'()*+,;\")", async (t) => {
+  // Expected strings from CPython's urllib.parse.quote with that safe set.
+  t.equal(quoteLocation('http://h/a b?x="y"&z=<1>|^`{}'), 'http://h/a%20b?x=%22y%22&z=%3C1%3E%7C%5E%60%7B%7D')
+  t.equal(quoteLocation("http://h/~_.-:/%#?=@[]!$&'()*+,;"), "http://h/~_.-:/%#?=@[]!$&'()*+,;")
+  t.equal(quoteLocation('http://h/café/\u{1F600}'), 'http://h/caf%C3%A9/%F0%9F%98%80')
+})
+
+t.test("the sessions route's path pattern", async (t) => {
+  t.ok(SESSIONS_PATH.test('/v2/agents/x/sessions'))
+  t.notOk(SESSIONS_PATH.test('/v2/agents//sessions'))
+  t.notOk(SESSIONS_PATH.test('/v2/agents/a/b/sessions'))
+  t.notOk(SESSIONS_PATH.test('/v2/agents/x/sessions/'))
+})
