@@ -25,8 +25,9 @@ const asUpstreamLayout = (doc: OpenApiDocument): OpenApiDocument => {
         operation.parameters = [...withSchemaDescription.filter((p) => p.in === 'path'), ...withSchemaDescription.filter((p) => p.in !== 'path')]
       }
     }
-    // Only the emulated API is documented here, all of it under the prefix.
-    paths[path.slice(API_PREFIX.length)] = operations
+    // @fastify/swagger hands its cached, already transformed document back in
+    // on later calls, so a path may have lost its prefix already.
+    paths[path.startsWith(`${API_PREFIX}/`) ? path.slice(API_PREFIX.length) : path] = operations
   }
   return { ...doc, paths }
 }
