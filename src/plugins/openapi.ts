@@ -12,24 +12,20 @@ interface OpenApiDocument {
   [key: string]: unknown
 }
 
-// The upstream document's layout: paths relative to the `/v2` server, the path
-// parameter before the query parameters (FastAPI's order), and each
-// parameter's description repeated in its schema, as FastAPI writes it.
+// The upstream document's layout: the path parameter before the query
+// parameters (FastAPI's order), and each parameter's description repeated in
+// its schema, as FastAPI writes it. (Paths are already relative to the `/v2`
+// server: @fastify/swagger strips a server's base path from route URLs.)
 const asUpstreamLayout = (doc: OpenApiDocument): OpenApiDocument => {
-  const paths: NonNullable<OpenApiDocument['paths']> = {}
-  for (const [path, operations] of Object.entries(doc.paths)) {
+  for (const operations of Object.values(doc.paths)) {
+    // The one documented operation, List Sessions, has parameters.
     for (const operation of Object.values(operations)) {
-      if (operation.parameters !== undefined) {
-        const withSchemaDescription = operation.parameters.map((p) =>
-          p.description === undefined ? p : { ...p, schema: { ...p.schema, description: p.description } })
-        operation.parameters = [...withSchemaDescription.filter((p) => p.in === 'path'), ...withSchemaDescription.filter((p) => p.in !== 'path')]
-      }
+      const withSchemaDescription = operation.parameters!.map((p) =>
+        p.description === undefined ? p : { ...p, schema: { ...p.schema, description: p.description } })
+      operation.parameters = [...withSchemaDescription.filter((p) => p.in === 'path'), ...withSchemaDescription.filter((p) => p.in !== 'path')]
     }
-    // @fastify/swagger hands its cached, already transformed document back in
-    // on later calls, so a path may have lost its prefix already.
-    paths[path.startsWith(`${API_PREFIX}/`) ? path.slice(API_PREFIX.length) : path] = operations
   }
-  return { ...doc, paths }
+  return doc
 }
 
 export const registerOpenApi = async (app: FastifyInstance): Promise<void> => {

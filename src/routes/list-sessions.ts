@@ -4,12 +4,14 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestAsyncHo
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { makeApiKeyHook, type ApiKeyScopes } from '../fastapi/api-key.js'
+import { JSON_CONTENT_TYPE } from '../fastapi/errors.js'
 import { compileQueryValidator } from '../fastapi/query.js'
 import { sendNotFound } from '../fastapi/routing.js'
 import {
   HTTPValidationErrorSchema, ListSessionsParamsSchema, ListSessionsQuerySchema, SESSION_STATUSES,
   SessionListResponseSchema, SORT_FIELDS, type ListSessionsQuery
 } from '../schemas/list-sessions.js'
+import { sessionListBody } from '../schemas/serialize.js'
 import type { ListQuery, SessionsStore } from '../store/sessions-store.js'
 
 export interface ListSessionsOptions {
@@ -30,7 +32,7 @@ export const LISTED_STATUSES: ReadonlySet<number> = new Set(Object.keys(RESPONSE
 
 // What an unknown agent gets; also what a key gets for an agent it does not
 // own, so no key learns anything about another tenant's data.
-const emptyList = (): { data: never[], total: number } => ({ data: [], total: 0 })
+const EMPTY_LIST = sessionListBody([], 0)
 
 // The emulator's reading of the validated query (README "Where the emulator
 // decides"): an unknown sort_by sorts by start_time, an empty status is no filter.
@@ -63,14 +65,18 @@ export const listSessionsRoute: FastifyPluginAsync<ListSessionsOptions> = async 
       params: ListSessionsParamsSchema,
       querystring: ListSessionsQuerySchema,
       security: [{ APIKeyHeader: [] }],
-      response: RESPONSES
+      // For the OpenAPI document: the 200 body is sent as stored bytes
+      // (src/schemas/serialize.ts), so the schema is not asked to type it.
+      response: RESPONSES as Record<number, unknown>
     },
     // Query validation is FastAPI's, not AJV's (§4, §5): src/fastapi/query.ts.
     validatorCompiler: ({ httpPart }) => httpPart === 'querystring' ? validateQuery : passThrough,
     onRequest: [rejectEmptyAgentId, faults, makeApiKeyHook(apiKeys)]
-  }, async (request) => {
+  }, async (request, reply) => {
     const agentId = request.params.agent_id
-    if (request.agentScope !== null && !request.agentScope.has(agentId)) return emptyList()
-    return store.listSessions(toListQuery(agentId, request.query))
+    // The body is the stored sessions' bytes in the envelope (src/schemas/serialize.ts).
+    if (request.agentScope !== null && !request.agentScope.has(agentId)) return reply.type(JSON_CONTENT_TYPE).send(EMPTY_LIST)
+    const { sessions, total } = store.listSessions(toListQuery(agentId, request.query))
+    return reply.type(JSON_CONTENT_TYPE).send(sessionListBody(sessions, total))
   })
 }

@@ -6,6 +6,7 @@
 // page reads only the rows it returns, and the count reads only the index.
 import Database from 'better-sqlite3'
 import type { StoredSession } from '../schemas/list-sessions.js'
+import { serializeSession } from '../schemas/serialize.js'
 import { formatDateTimeMicros } from './datetime.js'
 
 export interface AgentRecord {
@@ -47,7 +48,8 @@ export interface AgentSummary extends AgentRecord {
 }
 
 export interface SessionsStore {
-  listSessions: (query: ListQuery) => { data: StoredSession[], total: number }
+  // The page's sessions as List Sessions sends them (JSON text), and the total.
+  listSessions: (query: ListQuery) => { sessions: string[], total: number }
   listAgents: () => AgentSummary[]
   getAgent: (agentId: string) => AgentRecord | undefined
   hasSession: (sessionId: string) => boolean
@@ -79,13 +81,9 @@ CREATE TABLE IF NOT EXISTS sessions (
   agent_id TEXT NOT NULL,
   status TEXT NOT NULL,
   start_us INTEGER NOT NULL,
-  start_time TEXT NOT NULL,
-  end_time TEXT,
-  agent_name TEXT,
-  agent_version TEXT,
-  messages_count INTEGER NOT NULL,
-  token_usage TEXT,
-  result TEXT NOT NULL
+  -- The session as List Sessions sends it, written once by serializeSession;
+  -- the other columns are what the queries filter and sort on.
+  json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sessions_by_agent_start ON sessions (agent_id, start_us, session_id);
 CREATE INDEX IF NOT EXISTS sessions_by_agent_status_start ON sessions (agent_id, status, start_us, session_id);
@@ -97,9 +95,7 @@ CREATE TEMP TABLE snapshot_agents AS SELECT * FROM main.agents WHERE 0;
 CREATE TEMP TABLE snapshot_sessions AS SELECT * FROM main.sessions WHERE 0;
 `
 const AGENT_COLUMNS = 'agent_id, agent_name, agent_version'
-const SESSION_COLUMNS = 'session_id, agent_id, status, start_us, start_time, end_time, agent_name, agent_version, messages_count, token_usage, result'
-
-const COLUMNS = 'session_id, status, start_time, end_time, agent_name, agent_version, messages_count, token_usage, result'
+const SESSION_COLUMNS = 'session_id, agent_id, status, start_us, json'
 
 // The whitelist: one ORDER BY per (sort key, direction). Ties go to
 // start_time, then session_id, in the requested direction, so pages are stable.
@@ -116,34 +112,24 @@ const ORDER_BY: Record<SortKey, Record<SortOrder, string>> = {
 
 // The page and count queries, exported so a test can check their query plans.
 export const pageSql = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): string =>
-  `SELECT ${COLUMNS} FROM sessions WHERE ${filtered ? 'agent_id = ? AND status = ?' : 'agent_id = ?'} ORDER BY ${ORDER_BY[sortBy][sortOrder]} LIMIT ? OFFSET ?`
+  `SELECT json FROM sessions WHERE ${filtered ? 'agent_id = ? AND status = ?' : 'agent_id = ?'} ORDER BY ${ORDER_BY[sortBy][sortOrder]} LIMIT ? OFFSET ?`
 export const COUNT_SQL = {
   all: 'SELECT count(*) AS n FROM sessions WHERE agent_id = ?',
   filtered: 'SELECT count(*) AS n FROM sessions WHERE agent_id = ? AND status = ?'
 } as const
 
-interface Row {
-  session_id: string
-  status: string
-  start_time: string
-  end_time: string | null
-  agent_name: string | null
-  agent_version: string | null
-  messages_count: number
-  token_usage: string | null
-  result: string
-}
-
-const toSession = (row: Row): StoredSession => ({
-  session_id: row.session_id,
-  status: row.status,
-  start_time: row.start_time,
-  end_time: row.end_time,
-  agent_name: row.agent_name,
-  agent_version: row.agent_version,
-  messages_count: row.messages_count,
-  token_usage: row.token_usage === null ? null : JSON.parse(row.token_usage) as Record<string, unknown>,
-  result: JSON.parse(row.result) as Array<Record<string, unknown>>
+// A stored session in the contract's shape: every field present, times as
+// pydantic writes them (§9).
+export const toStoredSession = (s: SessionRecord): StoredSession => ({
+  session_id: s.session_id,
+  status: s.status,
+  start_time: formatDateTimeMicros(s.start_us),
+  end_time: s.end_us === null ? null : formatDateTimeMicros(s.end_us),
+  agent_name: s.agent_name,
+  agent_version: s.agent_version,
+  messages_count: s.messages_count,
+  token_usage: s.token_usage,
+  result: s.result
 })
 
 // SQLite's LIMIT and OFFSET are 64-bit; the validated values can be larger
@@ -158,8 +144,8 @@ export const openSessionsStore = (path: string): SessionsStore => {
   if (path !== ':memory:') db.pragma('journal_mode = WAL')
   db.exec(SCHEMA_SQL)
 
-  const page = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): Database.Statement<unknown[], Row> =>
-    db.prepare<unknown[], Row>(pageSql(filtered, sortBy, sortOrder))
+  const page = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): Database.Statement<unknown[], string> =>
+    db.prepare<unknown[], string>(pageSql(filtered, sortBy, sortOrder)).pluck()
   const pages = {
     all: {
       start_time: { asc: page(false, 'start_time', 'asc'), desc: page(false, 'start_time', 'desc') },
@@ -178,9 +164,8 @@ export const openSessionsStore = (path: string): SessionsStore => {
   const deleteSessions = db.prepare('DELETE FROM sessions')
   const deleteAgents = db.prepare('DELETE FROM agents')
   const insertAgent = db.prepare('INSERT INTO agents (agent_id, agent_name, agent_version) VALUES (?, ?, ?)')
-  const insertSession = db.prepare(`INSERT INTO sessions (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const insertSession = db.prepare(`INSERT INTO sessions (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?)`)
   const agentById = db.prepare<[string], AgentRecord>(`SELECT ${AGENT_COLUMNS} FROM agents WHERE agent_id = ?`)
-  const sessionById = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM sessions WHERE session_id = ?`)
   const anySession = db.prepare<[string]>('SELECT 1 FROM sessions WHERE session_id = ?').pluck()
   const insertAgentUnlessExists = db.prepare(`INSERT OR IGNORE INTO agents (${AGENT_COLUMNS}) VALUES (?, ?, ?)`)
   const deleteAgentSessions = db.prepare('DELETE FROM sessions WHERE agent_id = ?')
@@ -197,9 +182,7 @@ export const openSessionsStore = (path: string): SessionsStore => {
   ]
 
   const insertOne = (s: SessionRecord): void => {
-    insertSession.run(s.session_id, s.agent_id, s.status, s.start_us, formatDateTimeMicros(s.start_us),
-      s.end_us === null ? null : formatDateTimeMicros(s.end_us), s.agent_name, s.agent_version,
-      s.messages_count, s.token_usage === null ? null : JSON.stringify(s.token_usage), JSON.stringify(s.result))
+    insertSession.run(s.session_id, s.agent_id, s.status, s.start_us, serializeSession(toStoredSession(s)))
   }
 
   const replaceAll = db.transaction((agentList: readonly AgentRecord[], sessions: readonly SessionRecord[]) => {
@@ -212,7 +195,7 @@ export const openSessionsStore = (path: string): SessionsStore => {
   const insertSessions = db.transaction((agent: AgentRecord, sessions: readonly SessionRecord[]): StoredSession[] => {
     insertAgentUnlessExists.run(agent.agent_id, agent.agent_name, agent.agent_version)
     for (const s of sessions) insertOne(s)
-    return sessions.map((s) => toSession(sessionById.get(s.session_id)!))
+    return sessions.map(toStoredSession)
   })
 
   const takeSnapshot = db.transaction(() => {
@@ -231,11 +214,11 @@ export const openSessionsStore = (path: string): SessionsStore => {
       const filtered = status !== null
       const total = filtered ? countFiltered.get(agentId, status)!.n : countAll.get(agentId)!.n
       const range = clampPage(offset, limit, total)
-      if (range.offset >= total || range.limit === 0) return { data: [], total }
-      const rows = filtered
+      if (range.offset >= total || range.limit === 0) return { sessions: [], total }
+      const sessions = filtered
         ? pages.filtered[sortOrder].all(agentId, status, range.limit, range.offset)
         : pages.all[sortBy][sortOrder].all(agentId, range.limit, range.offset)
-      return { data: rows.map(toSession), total }
+      return { sessions, total }
     },
     listAgents: () => agents.all(),
     getAgent: (agentId) => agentById.get(agentId),

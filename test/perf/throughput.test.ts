@@ -14,7 +14,7 @@ const CONCURRENCY = 8
 const REQUESTS = 1500
 const ROUNDS = 3
 // Generous on purpose: the bound catches a regression of several times, not noise.
-export const MAX_RATIO = 6
+export const MAX_RATIO = 4
 
 const get = (agent: Agent, port: number): Promise<number> => new Promise((resolve, reject) => {
   const req = request({ host: '127.0.0.1', port, path: PATH, headers: HEADERS, agent }, (res) => {

@@ -1,8 +1,8 @@
 import t from 'tap'
 import fc from 'fast-check'
-import { SESSION_STATUSES } from '../../src/schemas/list-sessions.js'
+import { SESSION_STATUSES, type StoredSession } from '../../src/schemas/list-sessions.js'
 import Database from 'better-sqlite3'
-import { COUNT_SQL, openSessionsStore, pageSql, SCHEMA_SQL, type SessionRecord, type SortKey, type SortOrder } from '../../src/store/sessions-store.js'
+import { COUNT_SQL, openSessionsStore, pageSql, SCHEMA_SQL, type ListQuery, type SessionRecord, type SessionsStore, type SortKey, type SortOrder } from '../../src/store/sessions-store.js'
 import { formatDateTimeMicros } from '../../src/store/datetime.js'
 
 // A dataset with many ties (few distinct start times) so tie-breaking matters.
@@ -18,6 +18,12 @@ const makeSessions = (n: number): SessionRecord[] => Array.from({ length: n }, (
   token_usage: i % 2 === 0 ? null : { input_tokens: i, output_tokens: 1, total_tokens: i + 1 },
   result: []
 }))
+
+// A page with its sessions parsed back from the stored JSON text.
+const list = (from: SessionsStore, query: ListQuery): { data: StoredSession[], total: number } => {
+  const page = from.listSessions(query)
+  return { data: page.sessions.map((s) => JSON.parse(s) as StoredSession), total: page.total }
+}
 
 const sessions = makeSessions(120)
 const store = openSessionsStore(':memory:')
@@ -44,7 +50,7 @@ t.test('walking pages returns every matching session once, in order, with the tr
       const expected = expectedOrder(status, sortBy, sortOrder)
       const seen: string[] = []
       for (let offset = 0; offset <= expected.length; offset += limit) {
-        const page = store.listSessions({ agentId: 'agent', status, sortBy, sortOrder, offset, limit })
+        const page = list(store, { agentId: 'agent', status, sortBy, sortOrder, offset, limit })
         if (page.total !== expected.length) return false
         seen.push(...page.data.map((s) => s.session_id))
       }
@@ -55,15 +61,15 @@ t.test('walking pages returns every matching session once, in order, with the tr
 
 t.test('no limit returns everything from offset on; huge offsets and limits', async (t) => {
   const all = expectedOrder(null, 'start_time', 'desc')
-  t.same(store.listSessions({ agentId: 'agent', status: null, sortBy: 'start_time', sortOrder: 'desc', offset: 5, limit: null }).data.map((s) => s.session_id), all.slice(5))
-  t.same(store.listSessions({ agentId: 'agent', status: null, sortBy: 'start_time', sortOrder: 'desc', offset: 1e20, limit: null }), { data: [], total: all.length })
-  t.same(store.listSessions({ agentId: 'agent', status: null, sortBy: 'start_time', sortOrder: 'desc', offset: 0, limit: Infinity }).data.length, all.length)
-  t.same(store.listSessions({ agentId: 'nobody', status: null, sortBy: 'status', sortOrder: 'asc', offset: 0, limit: null }), { data: [], total: 0 })
+  t.same(list(store, { agentId: 'agent', status: null, sortBy: 'start_time', sortOrder: 'desc', offset: 5, limit: null }).data.map((s) => s.session_id), all.slice(5))
+  t.same(list(store, { agentId: 'agent', status: null, sortBy: 'start_time', sortOrder: 'desc', offset: 1e20, limit: null }), { data: [], total: all.length })
+  t.same(list(store, { agentId: 'agent', status: null, sortBy: 'start_time', sortOrder: 'desc', offset: 0, limit: Infinity }).data.length, all.length)
+  t.same(list(store, { agentId: 'nobody', status: null, sortBy: 'status', sortOrder: 'asc', offset: 0, limit: null }), { data: [], total: 0 })
 })
 
 t.test('rows come back in the contract shape', async (t) => {
   const first = sessions.find((s) => s.agent_id === 'agent' && s.token_usage !== null)!
-  const page = store.listSessions({ agentId: 'agent', status: first.status, sortBy: 'start_time', sortOrder: 'asc', offset: 0, limit: null })
+  const page = list(store, { agentId: 'agent', status: first.status, sortBy: 'start_time', sortOrder: 'asc', offset: 0, limit: null })
   const row = page.data.find((s) => s.session_id === first.session_id)
   t.same(row, {
     session_id: first.session_id,
@@ -117,7 +123,7 @@ t.test('inserts, deletes and the snapshot of the state right after start', async
   own.replaceAll([{ agent_id: 'a', agent_name: 'A', agent_version: '1' }], [session('a', 's1', 1_000_000)])
   own.takeSnapshot()
   const all = (agentId: string): string =>
-    JSON.stringify(own.listSessions({ agentId, status: null, sortBy: 'start_time', sortOrder: 'asc', offset: 0, limit: null }))
+    JSON.stringify(list(own, { agentId, status: null, sortBy: 'start_time', sortOrder: 'asc', offset: 0, limit: null }))
   const atStart = { a: all('a'), agents: JSON.stringify(own.listAgents()) }
 
   t.same(own.getAgent('a'), { agent_id: 'a', agent_name: 'A', agent_version: '1' })
