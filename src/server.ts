@@ -48,7 +48,12 @@ const apiKeyScopes = (config: Config): ApiKeyScopes | null => {
   return config.apiKeys === null ? null : scopesOwningAll(config.apiKeys)
 }
 
-export const buildServer = async (config: Config): Promise<FastifyInstance> => {
+export interface BuildOptions {
+  // Where the logs go (default stdout); tests read them from here.
+  logStream?: { write: (line: string) => void }
+}
+
+export const buildServer = async (config: Config, { logStream }: BuildOptions = {}): Promise<FastifyInstance> => {
   // Fixtures and the keys file are checked on every start, so a bad file
   // fails fast even when a --db file was seeded before.
   const fixtures = loadFixtures(config.fixturesDir)
@@ -62,6 +67,10 @@ export const buildServer = async (config: Config): Promise<FastifyInstance> => {
   const app = Fastify({
     logger: {
       level: config.logLevel,
+      ...(logStream === undefined ? {} : { stream: logStream }),
+      // At debug, each request is logged with its headers (what did my client
+      // send?), the API key and any bearer token redacted.
+      serializers: { req: (req) => ({ method: req.method, url: req.url, headers: req.headers }) },
       redact: { paths: ['req.headers["meibel-api-key"]', 'req.headers.authorization'], censor: '[redacted]' }
     },
     // Per-request logs only at debug and trace: they cost throughput.

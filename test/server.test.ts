@@ -141,3 +141,14 @@ t.test('answers in flight during close() say Connection: close', async (t) => {
   t.same(await answer, { status: 200, connection: 'close' })
   await closed
 })
+
+t.test('debug logs show request headers with the key redacted', async (t) => {
+  const lines: string[] = []
+  const app = await buildServer(makeConfig({ logLevel: 'debug', fixturesDir: GOLDEN_FIXTURES }), { logStream: { write: (line) => { lines.push(line) } } })
+  t.teardown(() => app.close())
+  await app.inject({ url: '/v2/agents/a1/sessions', headers: { 'meibel-api-key': 'secret-123', 'x-trace': 'abc' } })
+  const incoming = lines.map((l) => JSON.parse(l) as { msg: string, req?: { headers: Record<string, string> } }).find((l) => l.msg === 'incoming request')
+  t.equal(incoming?.req?.headers['meibel-api-key'], '[redacted]')
+  t.equal(incoming?.req?.headers['x-trace'], 'abc')
+  t.notMatch(lines.join(''), 'secret-123')
+})
