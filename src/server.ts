@@ -7,8 +7,8 @@ import type { Config } from './config.js'
 import { scopesOwningAll, type ApiKeyScopes } from './fastapi/api-key.js'
 import { fastApiErrorHandler } from './fastapi/error-handler.js'
 import { JSON_CONTENT_TYPE } from './fastapi/errors.js'
-import { parseQueryString, unquote } from './fastapi/query.js'
-import { makeNotFoundHandler } from './fastapi/routing.js'
+import { parseQueryString } from './fastapi/query.js'
+import { canonicalTarget, notFoundHandler } from './fastapi/routing.js'
 import { makeFaultHook } from './faults/fault-hook.js'
 import { makeFaultRules, type FaultRules } from './faults/fault-rules.js'
 import { makeJournal, makeJournalHook, type Journal } from './journal/request-journal.js'
@@ -84,14 +84,13 @@ export const buildServer = async (config: Config, { logStream }: BuildOptions = 
       // §4 QS: Starlette's parse_qsl, not Node's querystring.
       querystringParser: parseQueryString
     },
-    // §3.1: uvicorn percent-decodes the path before routing, so a `%2F` in an
-    // agent_id is a path separator and a malformed escape stays literal.
-    rewriteUrl: (req) => canonicalUrl(req.url!)
+    // §3.1: route on the path as uvicorn decodes it (src/fastapi/routing.ts).
+    rewriteUrl: (req) => canonicalTarget(req.url!)
   })
 
   // 1. Replies: FastAPI's bodies and Starlette's content type.
   app.setErrorHandler(fastApiErrorHandler)
-  app.setNotFoundHandler(makeNotFoundHandler(decodePath))
+  app.setNotFoundHandler(notFoundHandler)
   // Once close() has begun, answers in flight tell keep-alive clients not to
   // reuse the connection, instead of letting their next request hit a reset.
   let closing = false
@@ -140,20 +139,3 @@ export const buildServer = async (config: Config, { logStream }: BuildOptions = 
   app.addHook('onClose', async () => { store.close() })
   return app
 }
-
-// Python's unquote over the path (UTF-8, U+FFFD for invalid bytes, malformed
-// escapes kept).
-const decodePath = (rawPath: string): string => rawPath.includes('%') ? unquote(rawPath) : rawPath
-
-// Re-encodes a decoded path so that find-my-way routes exactly the segments
-// uvicorn would: every byte outside the unreserved/sub-delims set is escaped.
-const PATH_SAFE = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/gu
-const canonicalUrl = (url: string): string => {
-  const q = url.indexOf('?')
-  const rawPath = q === -1 ? url : url.slice(0, q)
-  // h11 keeps a `#` in the request target as part of the path (§3.1).
-  if (!rawPath.includes('%') && !rawPath.includes('#')) return url
-  const path = decodePath(rawPath).replace(PATH_SAFE, (c) => encodeURIComponent(c))
-  return q === -1 ? path : path + url.slice(q)
-}
-

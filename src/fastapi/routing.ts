@@ -5,9 +5,10 @@
 import { isIPv6 } from 'node:net'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { ALLOW_HEADER, JSON_CONTENT_TYPE, METHOD_NOT_ALLOWED_BODY, NOT_FOUND_BODY } from './errors.js'
+import { unquote } from './query.js'
 
 // Starlette's `{agent_id}` is `[^/]+`, matched against the percent-decoded path.
-export const SESSIONS_PATH = /^\/v2\/agents\/[^/]+\/sessions$/
+export const SESSIONS_PATH = /^\/v2\/agents\/([^/]+)\/sessions$/
 
 const notFoundBody = Buffer.from(NOT_FOUND_BODY)
 const methodNotAllowedBody = Buffer.from(METHOD_NOT_ALLOWED_BODY)
@@ -19,10 +20,29 @@ export const sendNotFound = (reply: FastifyReply): FastifyReply =>
 export const sendMethodNotAllowed = (reply: FastifyReply): FastifyReply =>
   reply.code(405).header('allow', ALLOW_HEADER).type(JSON_CONTENT_TYPE).send(methodNotAllowedBody)
 
-const splitTarget = (url: string): { path: string, query: string } => {
+// A request target's raw path and raw query (without the `?`).
+export const splitTarget = (url: string): { path: string, query: string } => {
   const q = url.indexOf('?')
   return q === -1 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q + 1) }
 }
+
+// §3.1: uvicorn percent-decodes the path before routing, so a `%2F` in an
+// agent_id is a path separator and a malformed escape stays literal; and h11
+// keeps a `#` in the target as part of the path. This re-encodes the decoded
+// path so that find-my-way routes exactly the segments uvicorn would: every
+// character outside the unreserved/sub-delims set is escaped.
+const PATH_SAFE = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/gu
+export const canonicalTarget = (url: string): string => {
+  const { path, query } = splitTarget(url)
+  if (!path.includes('%') && !path.includes('#')) return url
+  const routed = unquote(path).replace(PATH_SAFE, (c) => encodeURIComponent(c))
+  return url.length === path.length ? routed : `${routed}?${query}`
+}
+
+// The agent a target names for FastAPI's router: the route's, or one it
+// answers 405 or 307 for (trailing slashes removed); null otherwise.
+export const agentIdOfTarget = (url: string): string | null =>
+  SESSIONS_PATH.exec(unquote(splitTarget(url).path).replace(/\/+$/, ''))?.[1] ?? null
 
 // §7 R307: Starlette's _HOST_RE and parse_host_header, and ParsedHost.is_valid_port.
 const HOST_RE = /^(?<host>[a-z0-9._~%!$&'()*+,;=-]+|\[(?:(?<ipv6>[a-f0-9]*:[a-f0-9.:]+)|v[a-f0-9]+\.[a-z0-9._~!$&'()*+,;=:-]+)\])(?::(?<port>[0-9]+))?$/i
@@ -54,26 +74,23 @@ export const quoteLocation = (url: string): string => {
   return out
 }
 
-// The path as uvicorn hands it to the app: percent-decoded (§3.1).
-export type PathDecoder = (rawPath: string) => string
-
-export const makeNotFoundHandler = (decodePath: PathDecoder) =>
-  async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const { path: rawPath, query } = splitTarget(request.raw.url!)
-    const path = decodePath(rawPath)
-    if (SESSIONS_PATH.test(path)) return sendMethodNotAllowed(reply)
-    if (path.endsWith('/')) {
-      const stripped = path.replace(/\/+$/, '')
-      if (SESSIONS_PATH.test(stripped)) {
-        // §7 R307: scheme from the connection, Host verbatim when valid, else the bound address.
-        const authority = validAuthority(request.headers.host) ?? boundAuthority(request.raw.socket)
-        const location = `http://${authority}${stripped}${query === '' ? '' : `?${query}`}`
-        // Starlette sends content-length: 0 and no content-type, also to HEAD.
-        return reply.code(307).header('content-length', '0').header('location', quoteLocation(location)).send()
-      }
+export const notFoundHandler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+  const { path: rawPath, query } = splitTarget(request.raw.url!)
+  // The path as uvicorn hands it to the app: percent-decoded (§3.1).
+  const path = unquote(rawPath)
+  if (SESSIONS_PATH.test(path)) return sendMethodNotAllowed(reply)
+  if (path.endsWith('/')) {
+    const stripped = path.replace(/\/+$/, '')
+    if (SESSIONS_PATH.test(stripped)) {
+      // §7 R307: scheme from the connection, Host verbatim when valid, else the bound address.
+      const authority = validAuthority(request.headers.host) ?? boundAuthority(request.raw.socket)
+      const location = `http://${authority}${stripped}${query === '' ? '' : `?${query}`}`
+      // Starlette sends content-length: 0 and no content-type, also to HEAD.
+      return reply.code(307).header('content-length', '0').header('location', quoteLocation(location)).send()
     }
-    return sendNotFound(reply)
   }
+  return sendNotFound(reply)
+}
 
 // Starlette's fallback: the server's address, the default port left out.
 export const boundAuthority = (socket: { localAddress?: string | undefined, localPort?: number | undefined }): string => {

@@ -5,7 +5,8 @@
 // (masked headers, parsed query, ISO time) only when someone reads them.
 import type { IncomingHttpHeaders } from 'node:http'
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
-import { parseQueryString, unquote } from '../fastapi/query.js'
+import { parseQueryString } from '../fastapi/query.js'
+import { agentIdOfTarget, splitTarget } from '../fastapi/routing.js'
 
 interface Entry {
   id: number
@@ -69,27 +70,15 @@ const maskHeaders = (headers: IncomingHttpHeaders): Record<string, string | stri
   return out
 }
 
-// A path naming an agent: the route's, or one FastAPI answers 405 or 307 for.
-const AGENT_PATH = /^\/v2\/agents\/([^/]+)\/sessions\/*$/
-
-const pathOf = (url: string): string => {
-  const q = url.indexOf('?')
-  return q === -1 ? url : url.slice(0, q)
-}
-
-// Decoded as uvicorn decodes the path (§3.1).
-export const agentIdFromUrl = (url: string): string | null =>
-  AGENT_PATH.exec(unquote(pathOf(url)))?.[1] ?? null
-
 const view = (e: Entry): JournalEntryView => {
-  const q = e.url.indexOf('?')
+  const { path, query } = splitTarget(e.url)
   return {
     id: e.id,
     time: new Date(e.timeMs).toISOString(),
     method: e.method,
-    path: q === -1 ? e.url : e.url.slice(0, q),
+    path,
     agent_id: e.agentId,
-    query: q === -1 ? {} : { ...parseQueryString(e.url.slice(q + 1)) },
+    query: { ...parseQueryString(query) },
     headers: maskHeaders(e.headers),
     status: e.status,
     latency_ms: Math.round(e.latencyMs * 1000) / 1000,
@@ -131,7 +120,7 @@ export const makeJournal = (size: number): Journal => {
         method: request.method,
         url: request.originalUrl,
         // Routed requests have the decoded agent_id; the 404, 405 and 307 answers do not.
-        agentId: request.is404 ? agentIdFromUrl(request.originalUrl) : (params.agent_id || null),
+        agentId: request.is404 ? agentIdOfTarget(request.originalUrl) : (params.agent_id || null),
         headers: request.headers,
         status,
         latencyMs,

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { boundAuthority, quoteLocation, SESSIONS_PATH } from '../../src/fastapi/routing.js'
+import { agentIdOfTarget, boundAuthority, canonicalTarget, quoteLocation, SESSIONS_PATH } from '../../src/fastapi/routing.js'
 
 t.test('the bound address, as Starlette writes it when Host is unusable (§7 R307)', async (t) => {
   t.equal(boundAuthority({ localAddress: '127.0.0.1', localPort: 8000 }), '127.0.0.1:8000')
@@ -19,4 +19,19 @@ t.test("the sessions route's path pattern", async (t) => {
   t.notOk(SESSIONS_PATH.test('/v2/agents//sessions'))
   t.notOk(SESSIONS_PATH.test('/v2/agents/a/b/sessions'))
   t.notOk(SESSIONS_PATH.test('/v2/agents/x/sessions/'))
+})
+
+t.test('the agent a target names for the router: routed, 405 or 307 (§7)', async (t) => {
+  t.equal(agentIdOfTarget('/v2/agents/caf%C3%A9/sessions//?x=1'), 'café')
+  t.equal(agentIdOfTarget('/v2/agents/x/sessions'), 'x')
+  t.equal(agentIdOfTarget('/v2/agents/a/b/sessions'), null)
+  t.equal(agentIdOfTarget('/v2/agents/a%2Fb/sessions'), null, 'a decoded %2F is a separator')
+})
+
+t.test('the target find-my-way routes: the path as uvicorn decodes it (§3.1)', async (t) => {
+  t.equal(canonicalTarget('/v2/agents/a b/sessions?x=%20'), '/v2/agents/a b/sessions?x=%20', 'no % and no #: unchanged')
+  t.equal(canonicalTarget('/v2/agents/a%2Fb/sessions?x=%2F'), '/v2/agents/a/b/sessions?x=%2F', 'the query stays raw')
+  t.equal(canonicalTarget('/v2/agents/%ZZ/sessions'), '/v2/agents/%25ZZ/sessions', 'a malformed escape is a literal %')
+  t.equal(canonicalTarget('/v2/agents/x/sessions#f'), '/v2/agents/x/sessions%23f')
+  t.equal(canonicalTarget('/v2/agents/caf%C3%A9/sessions?'), '/v2/agents/caf%C3%A9/sessions?')
 })
