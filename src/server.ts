@@ -100,9 +100,11 @@ export const buildServer = async (config: Config, { logStream }: BuildOptions = 
     const type = reply.getHeader('content-type')
     if (type === FASTIFY_JSON || type === JSON_CONTENT_TYPE) {
       // Starlette's header order: content-length, then content-type, after
-      // any header the response set itself (www-authenticate, allow).
+      // any header the response set itself (www-authenticate, allow). An
+      // empty content-length holds its place; Fastify fills in the byte
+      // length right after this hook, as it would anyway.
       reply.removeHeader('content-type')
-      reply.header('content-length', String(typeof payload === 'string' ? Buffer.byteLength(payload) : (payload as Buffer).length))
+      reply.header('content-length', '')
       reply.header('content-type', JSON_CONTENT_TYPE)
     }
     return payload
