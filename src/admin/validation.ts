@@ -5,6 +5,7 @@
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify'
 import { KindGuard, type TSchema } from '@sinclair/typebox'
 import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value'
+import { recordLabel } from '../seed/record-errors.js'
 import { AdminError } from './errors.js'
 
 // What a schema accepts, for union messages: `one of "RUNNING", "FAILED"`, `string or null`.
@@ -60,11 +61,6 @@ const messageOf = (error: ValueError): string => {
 // JSON Pointer segments (`~1` is `/`, `~0` is `~`).
 const segments = (path: string): string[] =>
   path === '' ? [] : path.slice(1).split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
-
-const recordLabel = (index: string, record: unknown): string => {
-  const id = typeof record === 'object' && record !== null ? (record as Record<string, unknown>).session_id : undefined
-  return typeof id === 'string' ? `record ${index} (session_id ${JSON.stringify(id)})` : `record ${index}`
-}
 
 // Where an error is, in words.
 export const locate = (httpPart: string, value: unknown, path: string): string => {

@@ -5,10 +5,11 @@
 import { AdminError } from '../admin/errors.js'
 import type { SessionInput } from '../schemas/admin.js'
 import type { StoredSession } from '../schemas/list-sessions.js'
-import { parseDateTimeMicros } from '../store/datetime.js'
+import { readSessionTime } from '../store/datetime.js'
 import type { AgentRecord, AgentSummary, SessionsStore } from '../store/sessions-store.js'
 import type { Fixtures } from './fixtures.js'
 import { makeSessionGenerator, type SessionOverrides } from './generate.js'
+import { ENDS_BEFORE_START, fieldMessage, recordLabel } from './record-errors.js'
 import { seedStore } from './seed-store.js'
 
 export interface Dataset {
@@ -25,17 +26,13 @@ export interface Dataset {
   reseed: (seed: number, sessionsPerAgent?: number) => void
 }
 
-const recordLabel = (index: number, input: SessionInput): string =>
-  input.session_id === undefined ? `record ${index}` : `record ${index} (session_id ${JSON.stringify(input.session_id)})`
-
 const fieldError = (where: string, field: string, message: string): AdminError =>
-  new AdminError(422, `${where}: field "${field}": ${message}`)
+  new AdminError(422, fieldMessage(where, field, message))
 
-// Microseconds stay exact in a JS number only within about 285 years of 1970.
+// A session time, or a 422 naming the field.
 const parseTime = (where: string, field: string, text: string): number => {
-  const us = parseDateTimeMicros(text)
-  if (us === null) throw fieldError(where, field, 'expected an RFC 3339 date-time with at most 6 fractional digits')
-  if (!Number.isSafeInteger(us)) throw fieldError(where, field, 'too far from 1970 to keep microseconds exact')
+  const us = readSessionTime(text)
+  if (typeof us !== 'number') throw fieldError(where, field, us.problem)
   return us
 }
 
@@ -45,7 +42,7 @@ const toOverrides = (input: SessionInput, where: string): SessionOverrides => {
   if (start !== undefined) given.start_us = parseTime(where, 'start_time', start)
   if (end !== undefined) given.end_us = end === null ? null : parseTime(where, 'end_time', end)
   if (given.start_us !== undefined && given.end_us != null && given.end_us < given.start_us) {
-    throw fieldError(where, 'end_time', 'ends before it starts')
+    throw fieldError(where, 'end_time', ENDS_BEFORE_START)
   }
   return given
 }
@@ -64,7 +61,7 @@ export const makeDataset = (store: SessionsStore, fixtures: Fixtures, startSeed:
       const id = input.session_id
       if (id === undefined) return
       if (taken.has(id)) throw fieldError(recordLabel(i, input), 'session_id', 'given twice in this request')
-      if (store.hasSession(id)) throw new AdminError(409, `${recordLabel(i, input)}: field "session_id": a session with this id already exists`)
+      if (store.hasSession(id)) throw new AdminError(409, fieldMessage(recordLabel(i, input), 'session_id', 'a session with this id already exists'))
       taken.add(id)
     })
     // A new agent takes its name and version from the first record giving them.

@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { SESSION_STATUSES } from '../schemas/list-sessions.js'
-import { parseDateTimeMicros } from '../store/datetime.js'
+import { readSessionTime } from '../store/datetime.js'
+import { ENDS_BEFORE_START, fieldMessage, recordLabel } from './record-errors.js'
 import type { AgentRecord, SessionRecord } from '../store/sessions-store.js'
 
 export class FixtureError extends Error {
@@ -61,45 +62,48 @@ const readJsonArray = (file: string, label: string): unknown[] => {
   return parsed
 }
 
-const recordLabel = (label: string, index: number, record: unknown, idKey: string): string => {
-  const id = typeof record === 'object' && record !== null ? (record as Record<string, unknown>)[idKey] : undefined
-  return typeof id === 'string' ? `${label}: record ${index} (${idKey} "${id}")` : `${label}: record ${index}`
-}
+const placeOf = (file: string, index: number, record: unknown, idKey: string): string =>
+  `${file}: ${recordLabel(index, record, idKey)}`
 
-const check = <T extends TSchema>(schema: T, record: unknown, where: string): Static<T> => {
+const check = <T extends TSchema>(schema: T, record: unknown, place: string): Static<T> => {
   const [error] = Value.Errors(schema, record)
   if (error === undefined) return record as Static<T>
   const field = error.path === '' ? '(record)' : error.path.slice(1).replace(/\//g, '.')
-  throw new FixtureError(`${where}: field "${field}": ${error.message.toLowerCase()}`)
+  throw fieldError(place, field, error.message.toLowerCase())
 }
 
-const fieldError = (where: string, field: string, message: string): FixtureError =>
-  new FixtureError(`${where}: field "${field}": ${message}`)
+const fieldError = (place: string, field: string, message: string): FixtureError =>
+  new FixtureError(fieldMessage(place, field, message))
+
+// A session time, or a FixtureError naming the field.
+const sessionTime = (place: string, field: string, text: string): number => {
+  const us = readSessionTime(text)
+  if (typeof us !== 'number') throw fieldError(place, field, us.problem)
+  return us
+}
 
 export const loadFixtures = (dir: string): Fixtures => {
   const agentsLabel = join(dir, 'agents.json')
   const sessionsLabel = join(dir, 'sessions.json')
   const agents = readJsonArray(agentsLabel, agentsLabel).map((record, i) =>
-    check(FixtureAgentSchema, record, recordLabel(agentsLabel, i, record, 'agent_id')))
+    check(FixtureAgentSchema, record, placeOf(agentsLabel, i, record, 'agent_id')))
   const byId = new Map<string, FixtureAgent>()
   agents.forEach((agent, i) => {
-    if (byId.has(agent.agent_id)) throw fieldError(recordLabel(agentsLabel, i, agent, 'agent_id'), 'agent_id', 'duplicate agent_id')
+    if (byId.has(agent.agent_id)) throw fieldError(placeOf(agentsLabel, i, agent, 'agent_id'), 'agent_id', 'duplicate agent_id')
     byId.set(agent.agent_id, agent)
   })
 
   const seen = new Set<string>()
   const sessions = readJsonArray(sessionsLabel, sessionsLabel).map((record, i): SessionRecord => {
-    const where = recordLabel(sessionsLabel, i, record, 'session_id')
-    const s = check(FixtureSessionSchema, record, where)
+    const place = placeOf(sessionsLabel, i, record, 'session_id')
+    const s = check(FixtureSessionSchema, record, place)
     const agent = byId.get(s.agent_id)
-    if (agent === undefined) throw fieldError(where, 'agent_id', `unknown agent "${s.agent_id}" (not in agents.json)`)
-    if (seen.has(s.session_id)) throw fieldError(where, 'session_id', 'duplicate session_id')
+    if (agent === undefined) throw fieldError(place, 'agent_id', `unknown agent "${s.agent_id}" (not in agents.json)`)
+    if (seen.has(s.session_id)) throw fieldError(place, 'session_id', 'duplicate session_id')
     seen.add(s.session_id)
-    const startUs = parseDateTimeMicros(s.start_time)
-    if (startUs === null) throw fieldError(where, 'start_time', 'expected an RFC 3339 date-time with at most 6 fractional digits')
-    const endUs = s.end_time === null ? null : parseDateTimeMicros(s.end_time)
-    if (endUs === null && s.end_time !== null) throw fieldError(where, 'end_time', 'expected an RFC 3339 date-time with at most 6 fractional digits')
-    if (endUs !== null && endUs < startUs) throw fieldError(where, 'end_time', 'ends before it starts')
+    const startUs = sessionTime(place, 'start_time', s.start_time)
+    const endUs = s.end_time === null ? null : sessionTime(place, 'end_time', s.end_time)
+    if (endUs !== null && endUs < startUs) throw fieldError(place, 'end_time', ENDS_BEFORE_START)
     return {
       agent_id: s.agent_id,
       session_id: s.session_id,

@@ -26,3 +26,16 @@ export const formatDateTimeMicros = (micros: number): string => {
   const base = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}`
   return micro === 0 ? `${base}Z` : `${base}.${pad(micro, 6)}Z`
 }
+
+export const DATE_TIME_EXPECTED = 'expected an RFC 3339 date-time with at most 6 fractional digits'
+export const DATE_TIME_TOO_FAR = 'too far from 1970 to keep microseconds exact'
+
+// A session time as fixtures and the control API give it: microseconds since
+// the epoch, or what is wrong with the text. Microseconds stay exact in a JS
+// number only within about 285 years of 1970.
+export const readSessionTime = (text: string): number | { problem: string } => {
+  const us = parseDateTimeMicros(text)
+  if (us === null) return { problem: DATE_TIME_EXPECTED }
+  if (!Number.isSafeInteger(us)) return { problem: DATE_TIME_TOO_FAR }
+  return us
+}

@@ -50,6 +50,7 @@ t.test('a record that does not fit names file, record and field', async (t) => {
     ['duplicate session', [AGENT], [SESSION, SESSION], /sessions\.json: record 1 \(session_id "s"\): field "session_id": duplicate session_id$/],
     ['bad start', [AGENT], [{ ...SESSION, start_time: '2026-13-01T00:00:00Z' }], /record 0 \(session_id "s"\): field "start_time": expected an RFC 3339 date-time/],
     ['bad end', [AGENT], [{ ...SESSION, end_time: 'soon' }], /record 0 \(session_id "s"\): field "end_time": expected an RFC 3339 date-time/],
+    ['start too far from 1970', [AGENT], [{ ...SESSION, start_time: '9999-01-01T00:00:00.000001Z' }], /record 0 \(session_id "s"\): field "start_time": too far from 1970 to keep microseconds exact$/],
     ['ends before start', [AGENT], [{ ...SESSION, end_time: '2025-12-31T23:59:59Z' }], /field "end_time": ends before it starts$/],
     ['nested field', [AGENT], [{ ...SESSION, result: [1] }], /field "result\.0": /]
   ]
