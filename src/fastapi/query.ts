@@ -344,6 +344,16 @@ const compileInteger = (name: string, schema: TSchema): Check => {
   }
 }
 
+// A string check: the value is kept as is when accepted, else the entry.
+const acceptWhen = (name: string, accepts: (raw: string) => boolean, reject: (raw: string) => ValidationErrorEntry): Check =>
+  (raw, out) => {
+    if (accepts(raw)) {
+      out[name] = raw
+      return undefined
+    }
+    return reject(raw)
+  }
+
 const compileString = (name: string, schema: TSchema, literals: readonly string[] | undefined): Check => {
   rejectUnsupported(name, schema)
   const pattern: unknown = schema.pattern
@@ -355,27 +365,17 @@ const compileString = (name: string, schema: TSchema, literals: readonly string[
     // the end of the text); other patterns would need checking.
     const re = new RegExp(pattern)
     const msg = msgPatternMismatch(pattern)
-    return (raw, out) => {
-      if (re.test(raw)) {
-        out[name] = raw
-        return undefined
-      }
-      return { type: 'string_pattern_mismatch', loc: ['query', name], msg, input: raw, ctx: { pattern } }
-    }
+    return acceptWhen(name, (raw) => re.test(raw),
+      (raw) => ({ type: 'string_pattern_mismatch', loc: ['query', name], msg, input: raw, ctx: { pattern } }))
   }
   if (literals !== undefined) {
     if (literals.length === 0) throw new Error(`query param '${name}': literals must not be empty`)
     const allowed = new Set(literals)
     const msg = msgLiteral(literals)
     const expected = literalExpected(literals)
-    return (raw, out) => {
-      if (allowed.has(raw)) {
-        out[name] = raw
-        return undefined
-      }
-      // pydantic's literal_error, as `Literal[...]` / `Optional[Literal[...]]` give it.
-      return { type: 'literal_error', loc: ['query', name], msg, input: raw, ctx: { expected } }
-    }
+    // pydantic's literal_error, as `Literal[...]` / `Optional[Literal[...]]` give it.
+    return acceptWhen(name, (raw) => allowed.has(raw),
+      (raw) => ({ type: 'literal_error', loc: ['query', name], msg, input: raw, ctx: { expected } }))
   }
   // §5: unconstrained strings accept anything, `""` included.
   return (raw, out) => {
