@@ -57,21 +57,11 @@ export const SessionListResponseSchema = Type.Object({
   data: Type.Array(Type.Ref(SessionSummarySchema), { title: 'Data' }),
   total: Type.Integer({ title: 'Total' })
 }, { $id: 'SessionListResponse', title: 'SessionListResponse' })
-export type SessionListResponse = { data: StoredSession[], total: number }
 
-// What the store hands the route: every field present, as the real service
-// serializes them (nulls and defaults included, §9).
-export interface StoredSession {
-  session_id: string
-  status: string
-  start_time: string
-  end_time: string | null
-  agent_name: string | null
-  agent_version: string | null
-  messages_count: number
-  token_usage: Record<string, unknown> | null
-  result: Array<Record<string, unknown>>
-}
+// A session as the emulator stores and sends it: the contract's type with
+// every field present, as the real service serializes them (nulls and
+// defaults included, §9).
+export type StoredSession = Required<SessionSummary>
 
 export const ValidationErrorSchema = Type.Object({
   loc: Type.Array(Type.Union([Type.String(), Type.Integer()]), { title: 'Location' }),
