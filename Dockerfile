@@ -3,8 +3,8 @@
 #   docker build -t meibel-mock .
 #   docker run --rm -p 8000:8000 meibel-mock
 #
-# Stages: toolchain (compiler for better-sqlite3) -> deps (production
-# node_modules) and build (TypeScript) -> runtime (no compiler, no dev deps).
+# Stages: toolchain (compiler for better-sqlite3) -> build (dependencies,
+# TypeScript, then dev dependencies pruned) -> runtime (no compiler, no dev deps).
 # better-sqlite3 is compiled from source against the image's own Node headers,
 # so nothing but npm packages is downloaded (no prebuilt binaries, no headers).
 # Legacy builder compatible: no BuildKit-only syntax.
@@ -23,12 +23,18 @@ ENV npm_config_build_from_source=true \
 WORKDIR /app
 COPY package.json package-lock.json ./
 
-# Production dependencies only. The object file proves better-sqlite3 was
-# compiled here (a downloaded prebuilt binary has none); the module is loaded
-# and used, then its sources and intermediate build files (about 26 MB) are
-# dropped: only build/Release/better_sqlite3.node is needed at run time.
-FROM toolchain AS deps
-RUN npm ci --omit=dev \
+# All dependencies (better-sqlite3 compiled here, once), then the compiled
+# TypeScript in dist/, then the dev dependencies pruned away. The object file
+# proves better-sqlite3 was compiled here (a downloaded prebuilt binary has
+# none); the module is loaded and used, then its sources and intermediate
+# build files (about 26 MB) are dropped: only build/Release/better_sqlite3.node
+# is needed at run time.
+FROM toolchain AS build
+RUN npm ci && npm cache clean --force
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build \
+ && npm prune --omit=dev \
  && test -f node_modules/better-sqlite3/build/Release/obj.target/better_sqlite3/src/better_sqlite3.o \
  && node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()" \
  && cd node_modules/better-sqlite3 \
@@ -38,13 +44,6 @@ RUN npm ci --omit=dev \
  && cd /app && node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()" \
  && npm cache clean --force
 
-# All dependencies, then the compiled TypeScript in dist/.
-FROM toolchain AS build
-RUN npm ci && npm cache clean --force
-COPY tsconfig.json tsconfig.build.json ./
-COPY src ./src
-RUN npm run build
-
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -53,7 +52,7 @@ WORKDIR /app
 # Owned by root and read-only for the `node` user; /data is writable for an
 # optional SQLite file (MEIBEL_MOCK_DB=/data/sessions.db).
 COPY package.json ./
-COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY openapi ./openapi
 COPY fixtures ./fixtures
