@@ -93,8 +93,15 @@ export const buildServer = async (config: Config, { logStream }: BuildOptions = 
   app.setNotFoundHandler(notFoundHandler)
   // Once close() has begun, answers in flight tell keep-alive clients not to
   // reuse the connection, instead of letting their next request hit a reset.
+  // Synchronous on purpose: Fastify closes the listening socket right after
+  // the last preClose hook, in the same tick, so once this line is logged no
+  // new connection is accepted.
   let closing = false
-  app.addHook('preClose', async () => { closing = true })
+  app.addHook('preClose', (done) => {
+    closing = true
+    app.log.info('no longer accepting connections')
+    done()
+  })
   app.addHook('onSend', async (_request, reply, payload) => {
     if (closing) reply.header('connection', 'close')
     const type = reply.getHeader('content-type')

@@ -94,7 +94,8 @@ t.test('SIGTERM under load: in-flight requests finish with 200, new connections 
   t.ok(cli.child.kill('SIGTERM'), 'SIGTERM sent')
 
   // A new connection once the CLI has started shutting down.
-  await cli.waitForLog((line) => line.msg === 'shutting down', 2000).catch(() => undefined)
+  // The server logs this right before it closes its listening socket (src/server.ts).
+  await cli.waitForLog((line) => line.msg === 'no longer accepting connections', 2000).catch(() => undefined)
   const aliveAtProbe = !exited
   const probe = await tryConnect(cli.port)
 
