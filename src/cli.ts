@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // The only module that listens, reads process.env and handles signals.
 import { readFileSync } from 'node:fs'
-import { ConfigError, HELP, parseCli } from './config.js'
-import { FixtureError } from './seed/fixtures.js'
+import { HELP, parseCli } from './config.js'
+import { StartupError } from './errors.js'
 import { buildServer } from './server.js'
 
-// Bad configuration or fixtures: one line on stderr, exit code 2.
+// Bad configuration, fixtures or keys file (a StartupError): one line on stderr, exit code 2.
 export const EXIT_BAD_CONFIG = 2
 
 const version = (): string =>
@@ -21,7 +21,7 @@ const main = async (): Promise<void> => {
   try {
     parsed = parseCli(process.argv.slice(2), process.env)
   } catch (err) {
-    if (err instanceof ConfigError) return fail(err.message, EXIT_BAD_CONFIG)
+    if (err instanceof StartupError) return fail(err.message, EXIT_BAD_CONFIG)
     throw err
   }
   if (parsed.action === 'help') { process.stdout.write(HELP); return }
@@ -32,7 +32,7 @@ const main = async (): Promise<void> => {
   try {
     app = await buildServer(config)
   } catch (err) {
-    if (err instanceof FixtureError) return fail(err.message, EXIT_BAD_CONFIG)
+    if (err instanceof StartupError) return fail(err.message, EXIT_BAD_CONFIG)
     throw err
   }
 

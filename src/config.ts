@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { StartupError } from './errors.js'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 // The journal keeps its entries in memory: a bound keeps a typo from taking it all.
@@ -52,10 +53,6 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   journalSize: DEFAULT_JOURNAL_SIZE
 })
 
-// Bad configuration: the CLI prints `message` as one line and exits 2.
-export class ConfigError extends Error {
-  override name = 'ConfigError'
-}
 
 export const HELP = `meibel-mock: a local emulator of the Meibel AI API's List Sessions endpoint
 
@@ -108,19 +105,19 @@ const OPTIONS = {
 } as const
 
 const parseInteger = (name: string, raw: string): number => {
-  if (!/^\d+$/.test(raw)) throw new ConfigError(`invalid ${name} '${raw}': expected a whole number`)
+  if (!/^\d+$/.test(raw)) throw new StartupError(`invalid ${name} '${raw}': expected a whole number`)
   return Number(raw)
 }
 
 const parseBoolean = (name: string, raw: string): boolean => {
   if (/^(1|true|yes|on)$/i.test(raw)) return true
   if (/^(0|false|no|off|)$/i.test(raw)) return false
-  throw new ConfigError(`invalid ${name} '${raw}': expected 1 or 0`)
+  throw new StartupError(`invalid ${name} '${raw}': expected 1 or 0`)
 }
 
 const parseKeys = (name: string, raw: string): string[] => {
   const keys = raw.split(',').map((k) => k.trim()).filter((k) => k !== '')
-  if (keys.length === 0) throw new ConfigError(`invalid ${name} '${raw}': expected a comma-separated list of keys`)
+  if (keys.length === 0) throw new StartupError(`invalid ${name} '${raw}': expected a comma-separated list of keys`)
   return keys
 }
 
@@ -149,7 +146,7 @@ const applyLayer = (base: Record<string, unknown>, layer: RawLayer, names: Recor
   // The two ways to list keys exclude each other: within one layer both is an
   // error, and a later layer's choice replaces an earlier layer's other one.
   if (layer.apiKeys !== undefined && layer.apiKeysFile !== undefined) {
-    throw new ConfigError(`${names.apiKeys} and ${names.apiKeysFile} cannot be combined`)
+    throw new StartupError(`${names.apiKeys} and ${names.apiKeysFile} cannot be combined`)
   }
   if (layer.apiKeys !== undefined) {
     base.apiKeys = parseKeys(names.apiKeys, layer.apiKeys)
@@ -209,13 +206,13 @@ const describeSchemaError = (config: Record<string, unknown>): string => {
   return `invalid ${FLAG_NAMES[key]} '${String(config[key])}': ${error.message.toLowerCase()}`
 }
 
-// Defaults, then env, then flags. Throws ConfigError with a one-line message.
+// Defaults, then env, then flags. Throws StartupError with a one-line message.
 export const parseCli = (argv: readonly string[], env: Env): CliAction => {
   let flags: ReturnType<typeof parseArgs<{ options: typeof OPTIONS, strict: true, allowPositionals: false }>>['values']
   try {
     flags = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values
   } catch (err) {
-    throw new ConfigError(`${(err as Error).message.split('\n')[0]!} (see --help)`)
+    throw new StartupError(`${(err as Error).message.split('\n')[0]!} (see --help)`)
   }
   if (flags.help === true) return { action: 'help' }
   if (flags.version === true) return { action: 'version' }
@@ -246,9 +243,9 @@ export const parseCli = (argv: readonly string[], env: Env): CliAction => {
 }
 
 const checkConfig: (config: Record<string, unknown>) => asserts config is Static<typeof ConfigSchema> = (config) => {
-  if (!Value.Check(ConfigSchema, config)) throw new ConfigError(describeSchemaError(config))
+  if (!Value.Check(ConfigSchema, config)) throw new StartupError(describeSchemaError(config))
   if (config.apiKeys !== null && config.apiKeysFile !== null) {
-    throw new ConfigError(`${FLAG_NAMES.apiKeys} and ${FLAG_NAMES.apiKeysFile} cannot be combined`)
+    throw new StartupError(`${FLAG_NAMES.apiKeys} and ${FLAG_NAMES.apiKeysFile} cannot be combined`)
   }
 }
 

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { ConfigError, DEFAULT_CONFIG, DEFAULT_SEED, HELP, makeConfig, parseCli } from '../src/config.js'
+import { StartupError } from '../src/errors.js'
+import { DEFAULT_CONFIG, DEFAULT_SEED, HELP, makeConfig, parseCli } from '../src/config.js'
 
 const serve = (argv: string[], env: Record<string, string> = {}) => {
   const parsed = parseCli(argv, env)
@@ -61,7 +62,7 @@ t.test('--api-keys and --api-keys-file: one or the other, flags over env', async
   const byKeys = serve(['--api-keys', 'k'], { MEIBEL_MOCK_API_KEYS_FILE: 'keys.json' })
   t.same(byKeys.apiKeys, ['k'])
   t.equal(byKeys.apiKeysFile, null, 'the flag replaces the env\'s keys file')
-  t.throws(() => parseCli(['--api-keys', 'k', '--api-keys-file', 'f'], {}), { name: 'ConfigError', message: '--api-keys and --api-keys-file cannot be combined' })
+  t.throws(() => parseCli(['--api-keys', 'k', '--api-keys-file', 'f'], {}), { name: 'StartupError', message: '--api-keys and --api-keys-file cannot be combined' })
   t.throws(() => parseCli([], { MEIBEL_MOCK_API_KEYS: 'k', MEIBEL_MOCK_API_KEYS_FILE: 'f' }),
     { message: 'MEIBEL_MOCK_API_KEYS and MEIBEL_MOCK_API_KEYS_FILE cannot be combined' })
   t.throws(() => makeConfig({ apiKeys: ['k'], apiKeysFile: 'f' }), { message: '--api-keys and --api-keys-file cannot be combined' })
@@ -99,7 +100,7 @@ t.test('bad configuration: one line naming the option', async (t) => {
   for (const [argv, env, message] of cases) {
     t.throws(() => parseCli(argv, env), message, `${argv.join(' ')} ${JSON.stringify(env)}`)
     try { parseCli(argv, env) } catch (err) {
-      t.type(err, ConfigError)
+      t.type(err, StartupError)
       t.notMatch((err as Error).message, /\n/, 'one line')
     }
   }

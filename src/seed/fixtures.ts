@@ -7,12 +7,9 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { SESSION_STATUSES } from '../schemas/list-sessions.js'
 import { readSessionTime } from '../store/datetime.js'
+import { StartupError } from '../errors.js'
 import { ENDS_BEFORE_START, fieldMessage, recordLabel } from './record-errors.js'
 import type { AgentRecord, SessionRecord } from '../store/sessions-store.js'
-
-export class FixtureError extends Error {
-  override name = 'FixtureError'
-}
 
 const FreeFormObject = Type.Object({}, { additionalProperties: true })
 const NonNegativeInt = Type.Integer({ minimum: 0 })
@@ -50,15 +47,15 @@ const readJsonArray = (file: string, label: string): unknown[] => {
   try {
     text = readFileSync(file, 'utf8')
   } catch (err) {
-    throw new FixtureError(`${label}: cannot read: ${String((err as NodeJS.ErrnoException).code)}`)
+    throw new StartupError(`${label}: cannot read: ${String((err as NodeJS.ErrnoException).code)}`)
   }
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
   } catch (err) {
-    throw new FixtureError(`${label}: not valid JSON: ${(err as Error).message}`)
+    throw new StartupError(`${label}: not valid JSON: ${(err as Error).message}`)
   }
-  if (!Array.isArray(parsed)) throw new FixtureError(`${label}: expected a JSON array of records`)
+  if (!Array.isArray(parsed)) throw new StartupError(`${label}: expected a JSON array of records`)
   return parsed
 }
 
@@ -72,10 +69,10 @@ const check = <T extends TSchema>(schema: T, record: unknown, place: string): St
   throw fieldError(place, field, error.message.toLowerCase())
 }
 
-const fieldError = (place: string, field: string, message: string): FixtureError =>
-  new FixtureError(fieldMessage(place, field, message))
+const fieldError = (place: string, field: string, message: string): StartupError =>
+  new StartupError(fieldMessage(place, field, message))
 
-// A session time, or a FixtureError naming the field.
+// A session time, or a StartupError naming the field.
 const sessionTime = (place: string, field: string, text: string): number => {
   const us = readSessionTime(text)
   if (typeof us !== 'number') throw fieldError(place, field, us.problem)

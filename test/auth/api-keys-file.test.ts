@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadApiKeysFile, parseApiKeysFile } from '../../src/auth/api-keys-file.js'
 import { INVALID_API_KEY_BODY } from '../../src/fastapi/errors.js'
-import { FixtureError } from '../../src/seed/fixtures.js'
+import { StartupError } from '../../src/errors.js'
 import { S1, S2, S3, S4 } from '../golden/cases.js'
 import { GOLDEN_FIXTURES, call, listSessions, makeApp } from '../admin/helpers.js'
 
@@ -45,7 +45,7 @@ t.test('a bad file: one line naming the file, the key and what is wrong', async 
       parseApiKeysFile(text, 'keys.json')
       t.fail(`accepted ${text}`)
     } catch (err) {
-      t.type(err, FixtureError, text)
+      t.type(err, StartupError, text)
       t.ok((err as Error).message.startsWith(message), `${text}: ${(err as Error).message}`)
       t.notMatch((err as Error).message, /\n/, 'one line')
     }
@@ -56,8 +56,8 @@ t.test('a bad file: one line naming the file, the key and what is wrong', async 
 
 t.test('an unreadable file stops startup, like a bad fixture', async (t) => {
   const missing = join(dir, 'missing.json')
-  t.throws(() => loadApiKeysFile(missing), { name: 'FixtureError', message: new RegExp(`^${missing}: cannot read: ENOENT`) })
-  await t.rejects(makeApp({ fixturesDir: GOLDEN_FIXTURES, apiKeysFile: keysFile('{"k": 1}') }), { name: 'FixtureError', message: /key "k": expected a list/ })
+  t.throws(() => loadApiKeysFile(missing), { name: 'StartupError', message: new RegExp(`^${missing}: cannot read: ENOENT`) })
+  await t.rejects(makeApp({ fixturesDir: GOLDEN_FIXTURES, apiKeysFile: keysFile('{"k": 1}') }), { name: 'StartupError', message: /key "k": expected a list/ })
 })
 
 t.test('scoped keys against the emulated API', async (t) => {

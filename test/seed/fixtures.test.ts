@@ -1,7 +1,8 @@
 import t, { type Test } from 'tap'
 import { join } from 'node:path'
 import { DEFAULT_FIXTURES_DIR } from '../../src/config.js'
-import { FixtureError, loadFixtures } from '../../src/seed/fixtures.js'
+import { StartupError } from '../../src/errors.js'
+import { loadFixtures } from '../../src/seed/fixtures.js'
 import { SESSION_STATUSES } from '../../src/schemas/list-sessions.js'
 
 const AGENT = { agent_id: 'a', agent_name: 'A', agent_version: '1', generated_sessions: 0 }
@@ -58,7 +59,7 @@ t.test('a record that does not fit names file, record and field', async (t) => {
     const dir = agents === undefined ? t.testdir({ 'sessions.json': '[]' }) : dirWith(t, agents, sessions)
     t.throws(() => loadFixtures(dir), message, name)
     try { loadFixtures(dir) } catch (err) {
-      t.type(err, FixtureError, `${name}: a FixtureError`)
+      t.type(err, StartupError, `${name}: a StartupError`)
       t.notMatch((err as Error).message, /\n/, `${name}: one line`)
       t.ok((err as Error).message.startsWith(join(dir, '')), `${name}: names the file`)
     }
