@@ -1,8 +1,8 @@
 """The FastAPI reference for meibel-mock's differential suite.
 
 A minimal FastAPI application declaring exactly the List Sessions operation
-of the Meibel AI API (shared/spec/meibel-api-v2.list-sessions.yaml) the way
-shared/fidelity/fastapi-behaviour.md states it: an APIRouter included with
+of the Meibel AI API (openapi/meibel-api-v2.list-sessions.yaml) the way
+docs/fidelity.md states it: an APIRouter included with
 prefix="/v2", the five query parameters in declaration order, APIKeyHeader
 security and response_model=SessionListResponse. It has no data: the handler
 answers an empty list.

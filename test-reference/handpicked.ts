@@ -1,4 +1,4 @@
-// Hand-picked requests: the examples of shared/fidelity/fastapi-behaviour.md.
+// Hand-picked requests: the examples of docs/fidelity.md.
 // `status` (and `bodyIncludes` where given) is what that document states; the
 // suite checks it against the reference (so a broken reference shows up) and
 // then compares the emulator's whole answer with the reference's.

@@ -1,6 +1,6 @@
 // Every error body the emulated API sends, byte for byte as FastAPI/Starlette
 // send them. Messages are named constants so tests assert against the same text.
-// Section numbers (§) refer to ../shared/fidelity/fastapi-behaviour.md.
+// Section numbers (§) refer to docs/fidelity.md.
 
 export const NOT_FOUND_BODY = '{"detail":"Not Found"}' // §7 R404
 export const METHOD_NOT_ALLOWED_BODY = '{"detail":"Method Not Allowed"}' // §7 R405

@@ -1,7 +1,7 @@
 // FastAPI-compatible query parsing and validation: the one place that decides
 // what the real service would make of a query string (§4), of a string meant
 // as an int (§5), and which 422 entries it would send (§6).
-// Section numbers (§) refer to ../shared/fidelity/fastapi-behaviour.md.
+// Section numbers (§) refer to docs/fidelity.md.
 import { KindGuard, type TObject, type TSchema } from '@sinclair/typebox'
 import {
   FastApiValidationError,

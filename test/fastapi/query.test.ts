@@ -1,6 +1,6 @@
 // Tests for src/fastapi/query.ts. Expected values come from two places only:
 // - hand-written rows taken from the fidelity document (§4, §5, §6 of
-//   shared/fidelity/fastapi-behaviour.md);
+//   docs/fidelity.md);
 // - pydantic-cases.json, written by gen-pydantic-cases.py from CPython,
 //   pydantic and a real FastAPI app driven over ASGI.
 // Never from the output of the code under test.

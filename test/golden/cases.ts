@@ -1,6 +1,6 @@
 // Golden cases as data: a request, then the exact status, the headers that
 // matter and the body bytes the real service sends. Expected values are
-// written from the fidelity document (../shared/fidelity/fastapi-behaviour.md)
+// written from the fidelity document (docs/fidelity.md)
 // and test/fixtures/golden, never copied from the emulator's output.
 import { fileURLToPath } from 'node:url'
 import {
