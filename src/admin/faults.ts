@@ -1,9 +1,9 @@
 // Fault rules: POST, GET and DELETE /faults, DELETE /faults/{id}.
 import type { FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { NotFoundError } from '../errors.js'
 import type { FaultRules } from '../faults/fault-rules.js'
 import { DeletedSchema, ErrorSchema, FaultListSchema, FaultParamsSchema, FaultRuleInputSchema, FaultRuleSchema } from '../schemas/admin.js'
-import { AdminError } from './errors.js'
 
 const TAGS = ['Faults']
 
@@ -57,7 +57,7 @@ export const faultRoutes: FastifyPluginAsync<{ faults: FaultRules }> = async (pl
       response: { 200: DeletedSchema, 404: ErrorSchema }
     }
   }, async (request) => {
-    if (!faults.remove(request.params.id)) throw new AdminError(404, `fault rule ${JSON.stringify(request.params.id)} not found`)
+    if (!faults.remove(request.params.id)) throw new NotFoundError(`fault rule ${JSON.stringify(request.params.id)} not found`)
     return { deleted: 1 }
   })
 }

@@ -1,17 +1,17 @@
 // The request journal: GET /requests (filtered) and DELETE /requests.
 import type { FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { InvalidError } from '../errors.js'
 import type { Journal } from '../journal/request-journal.js'
 import { DeletedSchema, ErrorSchema, JournalListSchema, JournalQuerySchema } from '../schemas/admin.js'
 import { parseDateTimeMicros } from '../store/datetime.js'
-import { AdminError } from './errors.js'
 
 const TAGS = ['Request journal']
 
 const toMs = (name: string, text: string | undefined): number | undefined => {
   if (text === undefined) return undefined
   const us = parseDateTimeMicros(text)
-  if (us === null) throw new AdminError(422, `query parameter "${name}": expected an RFC 3339 date-time with at most 6 fractional digits`)
+  if (us === null) throw new InvalidError(`query parameter "${name}": expected an RFC 3339 date-time with at most 6 fractional digits`)
   return us / 1000
 }
 

@@ -5,8 +5,8 @@
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify'
 import { KindGuard, type TSchema } from '@sinclair/typebox'
 import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value'
+import { InvalidError } from '../errors.js'
 import { recordLabel } from '../seed/record-errors.js'
-import { AdminError } from './errors.js'
 
 // What a schema accepts, for union messages: `one of "RUNNING", "FAILED"`, `string or null`.
 export const describeSchema = (schema: TSchema): string => {
@@ -88,6 +88,6 @@ export const typeBoxValidatorCompiler: FastifySchemaCompiler<FastifySchema> = ({
     const value = httpPart === 'body' ? data : Value.Convert(typed, data)
     const error = Value.Errors(typed, value).First()
     if (error === undefined) return { value }
-    return { error: new AdminError(422, describeError(httpPart, value, error)) }
+    return { error: new InvalidError(describeError(httpPart, value, error)) }
   }
 }

@@ -6,7 +6,7 @@
 // fault a request without a valid key. A matching rule wins over the
 // request's Prefer header.
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { onRequestAsyncHookHandler } from 'fastify'
 import { JSON_CONTENT_TYPE } from '../fastapi/errors.js'
 import { bodyAllowedForStatus, httpExceptionBody } from '../fastapi/status-phrases.js'
 import type { Journal } from '../journal/request-journal.js'
@@ -39,8 +39,9 @@ export const preferPlan = (header: string | undefined, listed: ReadonlySet<numbe
   return { fault: 'prefer', delayMs: delayMs ?? 0, drop: false, headers: NO_HEADERS, status: code, payload, contentType: JSON_CONTENT_TYPE }
 }
 
-export const makeFaultHook = ({ rules, journal, listed }: FaultHookOptions) =>
-  async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+// Answering instead of the route returns the reply, so Fastify stops there.
+export const makeFaultHook = ({ rules, journal, listed }: FaultHookOptions): onRequestAsyncHookHandler =>
+  async (request, reply) => {
     const { agent_id: agentId } = request.params as { agent_id: string }
     // Node joins repeated Prefer headers with ", ", which RFC 7240 reads as one list.
     const plan = rules?.take(agentId, request.query as Record<string, string>) ?? preferPlan(request.headers.prefer as string | undefined, listed)
@@ -56,7 +57,7 @@ export const makeFaultHook = ({ rules, journal, listed }: FaultHookOptions) =>
     for (const [name, value] of plan.headers) reply.header(name, value)
     if (plan.status === null) return
     reply.code(plan.status)
-    if (plan.payload === null) return reply.send() as unknown as undefined
+    if (plan.payload === null) return reply.send()
     if (plan.contentType !== null) reply.type(plan.contentType)
-    return reply.send(plan.payload) as unknown as undefined
+    return reply.send(plan.payload)
   }

@@ -2,7 +2,7 @@
 // request to List Sessions (a FaultPlan). Rules are tried in the order they
 // were added and the first that matches and is not used up applies, so
 // "first a 503, then a 429, then normal" is three rules with times: 1.
-import { AdminError } from '../admin/errors.js'
+import { InvalidError } from '../errors.js'
 import { JSON_CONTENT_TYPE } from '../fastapi/errors.js'
 import { bodyAllowedForStatus, httpExceptionBody } from '../fastapi/status-phrases.js'
 import type { FaultRuleInput } from '../schemas/admin.js'
@@ -72,7 +72,7 @@ const mulberry32 = (seed: number): (() => number) => {
 // would corrupt the answer.
 const COMPUTED_HEADERS = new Set(['content-length', 'transfer-encoding'])
 
-const invalid = (field: string, message: string): AdminError => new AdminError(422, `field "${field}": ${message}`)
+const invalid = (field: string, message: string): InvalidError => new InvalidError(`field "${field}": ${message}`)
 
 const contentTypeOf = (headers: Readonly<Record<string, string>>): string | undefined =>
   Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1]

@@ -2,7 +2,7 @@
 // deletes, reset to the state right after start, and reseeding. Keeps the
 // current seed and, per agent, how many records the control API has drawn,
 // so a sequence of calls gives the same data for the same seed.
-import { AdminError } from '../admin/errors.js'
+import { ConflictError, InvalidError, NotFoundError } from '../errors.js'
 import type { SessionInput } from '../schemas/admin.js'
 import type { StoredSession } from '../schemas/list-sessions.js'
 import { readSessionTime } from '../store/datetime.js'
@@ -26,10 +26,10 @@ export interface Dataset {
   reseed: (seed: number, sessionsPerAgent?: number) => void
 }
 
-const fieldError = (where: string, field: string, message: string): AdminError =>
-  new AdminError(422, fieldMessage(where, field, message))
+const fieldError = (where: string, field: string, message: string): InvalidError =>
+  new InvalidError(fieldMessage(where, field, message))
 
-// A session time, or a 422 naming the field.
+// A session time, or an InvalidError naming the field.
 const parseTime = (where: string, field: string, text: string): number => {
   const us = readSessionTime(text)
   if (typeof us !== 'number') throw fieldError(where, field, us.problem)
@@ -61,7 +61,7 @@ export const makeDataset = (store: SessionsStore, fixtures: Fixtures, startSeed:
       const id = input.session_id
       if (id === undefined) return
       if (taken.has(id)) throw fieldError(recordLabel(i, input), 'session_id', 'given twice in this request')
-      if (store.hasSession(id)) throw new AdminError(409, fieldMessage(recordLabel(i, input), 'session_id', 'a session with this id already exists'))
+      if (store.hasSession(id)) throw new ConflictError(fieldMessage(recordLabel(i, input), 'session_id', 'a session with this id already exists'))
       taken.add(id)
     })
     // A new agent takes its name and version from the first record giving them.
@@ -90,12 +90,12 @@ export const makeDataset = (store: SessionsStore, fixtures: Fixtures, startSeed:
     listAgents: () => store.listAgents(),
     insertSessions,
     deleteSessions: (agentId) => {
-      if (store.getAgent(agentId) === undefined) throw new AdminError(404, `agent ${JSON.stringify(agentId)} not found`)
+      if (store.getAgent(agentId) === undefined) throw new NotFoundError(`agent ${JSON.stringify(agentId)} not found`)
       return store.deleteSessions(agentId)
     },
     deleteSession: (agentId, sessionId) => {
       if (store.deleteSession(agentId, sessionId) === 0) {
-        throw new AdminError(404, `session ${JSON.stringify(sessionId)} of agent ${JSON.stringify(agentId)} not found`)
+        throw new NotFoundError(`session ${JSON.stringify(sessionId)} of agent ${JSON.stringify(agentId)} not found`)
       }
     },
     reset: () => {

@@ -8,7 +8,8 @@ const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1
 export const parseDateTimeMicros = (text: string): number | null => {
   const m = ISO_DATETIME.exec(text)
   if (m === null) return null
-  const [, y, mo, d, h, mi, s, frac = '', zone] = m as unknown as string[]
+  // Every group but the fraction takes part in every match, hence `zone!`.
+  const [, y, mo, d, h, mi, s, frac = '', zone] = m
   const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s))
   const check = new Date(ms)
   if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || check.getUTCHours() !== Number(h) || Number(s) > 59 || Number(mi) > 59) return null

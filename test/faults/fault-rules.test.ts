@@ -1,4 +1,5 @@
 import t from 'tap'
+import { InvalidError } from '../../src/errors.js'
 import { makeFaultRules } from '../../src/faults/fault-rules.js'
 
 t.test('the first matching rule that is not used up applies', async (t) => {
@@ -56,12 +57,12 @@ t.test('the answer: status, body and headers', async (t) => {
   t.equal(plan({ match: {}, drop: true }).drop, true)
 })
 
-t.test('rules that cannot work are refused with a 422', async (t) => {
+t.test('rules that cannot work are refused as invalid (the control API: 422)', async (t) => {
   const rules = makeFaultRules(() => 1)
-  t.throws(() => rules.add({ match: {}, status: 599 }), { statusCode: 422, message: 'field "status": 599 has no HTTP status phrase for FastAPI\'s body; give a body' })
-  t.throws(() => rules.add({ match: {}, delay_ms: [10, 5] }), { statusCode: 422, message: 'field "delay_ms": [min, max] with min > max: [10, 5]' })
-  t.throws(() => rules.add({ match: {}, headers: { 'Content-Length': '3' } }), { statusCode: 422, message: 'field "headers": Content-Length is computed from the body and cannot be set' })
-  t.throws(() => rules.add({ match: {}, headers: { 'transfer-encoding': 'chunked' } }), { statusCode: 422, message: /^field "headers": transfer-encoding is computed/ })
+  t.throws(() => rules.add({ match: {}, status: 599 }), { constructor: InvalidError, message: 'field "status": 599 has no HTTP status phrase for FastAPI\'s body; give a body' })
+  t.throws(() => rules.add({ match: {}, delay_ms: [10, 5] }), { constructor: InvalidError, message: 'field "delay_ms": [min, max] with min > max: [10, 5]' })
+  t.throws(() => rules.add({ match: {}, headers: { 'Content-Length': '3' } }), { constructor: InvalidError, message: 'field "headers": Content-Length is computed from the body and cannot be set' })
+  t.throws(() => rules.add({ match: {}, headers: { 'transfer-encoding': 'chunked' } }), { constructor: InvalidError, message: /^field "headers": transfer-encoding is computed/ })
   t.same(rules.list(), [])
 })
 
