@@ -167,15 +167,19 @@ t.test('bad configuration: one line on stderr, exit 2, nothing listening', async
   writeFileSync(join(badFixtures, 'agents.json'), '[{"agent_id": "a", "agent_name": null, "agent_version": null, "generated_sessions": -1}]')
   writeFileSync(join(badFixtures, 'sessions.json'), '[]')
 
-  const cases: Array<{ name: string, args: string[], stderr: RegExp }> = [
+  const cases: Array<{ name: string, args: string[], env?: Record<string, string>, stderr: RegExp }> = [
     { name: 'an unknown flag (--bogus)', args: ['--bogus'], stderr: /^meibel-mock: Unknown option '--bogus'/ },
+    // Checked when the environment layer applies it, before the --port flag replaces it.
+    { name: 'a bad variable (PORT=70000)', args: [], env: { PORT: '70000' }, stderr: /^meibel-mock: invalid PORT '70000' \(environment\): expected a port from 0 to 65535$/ },
+    { name: 'a negative number after a flag (--seed -1)', args: ['--seed', '-1'], stderr: /^meibel-mock: invalid --seed '-1': expected a whole number from 0 to 4294967295$/ },
+    { name: 'a bad flag value (--log-level loud)', args: ['--log-level', 'loud'], stderr: /^meibel-mock: invalid --log-level 'loud': expected one of fatal, error, warn, info, debug, trace, silent$/ },
     { name: 'a missing fixtures folder', args: ['--fixtures', join(badFixtures, 'missing')], stderr: /^meibel-mock: .*agents\.json: cannot read: ENOENT$/ },
     { name: 'a fixtures folder with an invalid record', args: ['--fixtures', badFixtures], stderr: /^meibel-mock: .*agents\.json: record 0 \(agent_id "a"\): field "generated_sessions": / }
   ]
   for (const c of cases) {
     await t.test(c.name, async (t) => {
       const port = await freePort()
-      const result = await runCli(t, ['--host', '127.0.0.1', '--port', String(port), ...c.args])
+      const result = await runCli(t, ['--host', '127.0.0.1', '--port', String(port), ...c.args], c.env)
       t.same({ code: result.code, signal: result.signal }, { code: 2, signal: null }, 'exit code 2')
       const lines = result.stderr.split('\n')
       t.equal(lines.length, 2, 'exactly one line on stderr')
