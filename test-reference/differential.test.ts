@@ -17,8 +17,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import fc from 'fast-check'
-import { buildServer } from '../src/server.js'
-import { makeConfig } from '../src/config.js'
+import { build } from '../test/helper.js'
 import { describeExchange, exchange, exchangeReport, judgeBody, pool, type Exchange, type Targets } from './compare.js'
 import { HANDPICKED } from './handpicked.js'
 import { header } from './raw-http.js'
@@ -43,8 +42,7 @@ const failing = (ex: Exchange): readonly string[] => STRICT_ORDER ? [...ex.diffe
 const reference = await startReference()
 t.teardown(() => reference.stop())
 
-const app = await buildServer(makeConfig({ logLevel: 'silent' }))
-t.teardown(() => app.close())
+const app = await build(t)
 await app.listen({ port: 0, host: '127.0.0.1' })
 const targets: Targets = { referencePort: reference.port, emulatorPort: (app.server.address() as AddressInfo).port }
 
@@ -72,8 +70,7 @@ await t.test('hand-picked cases (fidelity document examples)', async (t) => {
 // bodies pydantic would not send. (Inputs written here, not taken from the
 // emulator's output.)
 await t.test('the harness detects differences', async (t) => {
-  const strict = await buildServer(makeConfig({ logLevel: 'silent', strict: true }))
-  t.teardown(() => strict.close())
+  const strict = await build(t, { strict: true })
   await strict.listen({ port: 0, host: '127.0.0.1' })
   const strictTargets: Targets = { referencePort: reference.port, emulatorPort: (strict.server.address() as AddressInfo).port }
   const ex = await exchange(strictTargets, { method: 'GET', target: '/v2/agents/x/sessions?sort_by=bogus', headers: [['Host', 'testserver:8000'], ['Meibel-API-Key', 'k']] })

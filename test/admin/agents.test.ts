@@ -1,10 +1,8 @@
 // The control API's data routes: GET /agents, POST and DELETE sessions.
 import t from 'tap'
-import { S1, S2, S3 } from '../golden/cases.js'
-import { GOLDEN_FIXTURES, call, listSessions, makeApp } from './helpers.js'
+import { GOLDEN_FIXTURES, S1, S2, S3, build, call, listSessions } from '../helper.js'
 
-const app = await makeApp({ fixturesDir: GOLDEN_FIXTURES })
-t.teardown(() => app.close())
+const app = await build(t, { fixturesDir: GOLDEN_FIXTURES })
 t.beforeEach(async () => { await call(app, 'POST', '/__admin/reset') })
 
 const agents = async (): Promise<Array<{ agent_id: string, sessions_count: number }>> => (await call(app, 'GET', '/__admin/agents')).json.data
@@ -61,11 +59,9 @@ t.test('POST with fields left out is deterministic for a given seed', async (t) 
   await call(app, 'POST', '/__admin/reset')
   t.equal((await call(app, 'POST', '/__admin/agents/det/sessions', body)).body, first, 'after a reset: the same bytes again')
   t.equal((await call(app, 'POST', '/__admin/agents/det/sessions', body)).body, second)
-  const other = await makeApp({ fixturesDir: GOLDEN_FIXTURES })
-  t.teardown(() => other.close())
+  const other = await build(t, { fixturesDir: GOLDEN_FIXTURES })
   t.equal((await call(other, 'POST', '/__admin/agents/det/sessions', body)).body, first, 'another server with the same seed: the same bytes')
-  const reseeded = await makeApp({ fixturesDir: GOLDEN_FIXTURES, seed: 1 })
-  t.teardown(() => reseeded.close())
+  const reseeded = await build(t, { fixturesDir: GOLDEN_FIXTURES, seed: 1 })
   t.not((await call(reseeded, 'POST', '/__admin/agents/det/sessions', body)).body, first, 'another seed: other sessions')
 })
 

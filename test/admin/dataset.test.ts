@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { DEFAULT_SEED } from '../../src/config.js'
 import { SESSION_STATUSES } from '../../src/schemas/list-sessions.js'
-import { call, listSessions, makeApp } from './helpers.js'
+import { build, call, listSessions } from '../helper.js'
 
 // Every byte a client can see: the agents, and each agent's sessions in
 // every sort and filter.
@@ -21,8 +21,7 @@ const everything = async (app: FastifyInstance): Promise<string[]> => {
   return out
 }
 
-const app = await makeApp()
-t.teardown(() => app.close())
+const app = await build(t)
 const atStart = await everything(app)
 
 t.test('reset: the same bytes as right after start', async (t) => {
@@ -36,8 +35,7 @@ t.test('reset: the same bytes as right after start', async (t) => {
   t.equal(res.status, 200)
   t.same(res.json, (await call(app, 'GET', '/__admin/agents')).json, 'answers the agents')
   t.same(await everything(app), atStart)
-  const fresh = await makeApp()
-  t.teardown(() => fresh.close())
+  const fresh = await build(t)
   t.same(await everything(fresh), atStart, 'as a fresh start gives them')
 })
 
@@ -74,8 +72,7 @@ t.test('seed: later inserts draw from the new seed; rules and journal stay', asy
   await listSessions(app, 'demo-agent')
   await call(app, 'POST', '/__admin/seed', { seed: 42 })
   const inserted = (await call(app, 'POST', '/__admin/agents/fresh/sessions', [{}, {}])).body
-  const other = await makeApp({ seed: 42 })
-  t.teardown(() => other.close())
+  const other = await build(t, { seed: 42 })
   t.equal((await call(other, 'POST', '/__admin/agents/fresh/sessions', [{}, {}])).body, inserted, 'as a server started with that seed')
   t.equal((await call(app, 'GET', '/__admin/faults')).json.total, 1)
   t.equal((await call(app, 'GET', '/__admin/requests')).json.total, 1)
@@ -103,12 +100,11 @@ t.test('a --db file that held data at start: reset goes back to that data', asyn
   const dir = mkdtempSync(join(tmpdir(), 'meibel-mock-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const db = join(dir, 'sessions.db')
-  const first = await makeApp({ db })
+  const first = await build(t, { db })
   await call(first, 'POST', '/__admin/agents/kept/sessions', { session_id: 'kept-1' })
   await first.close()
 
-  const second = await makeApp({ db })
-  t.teardown(() => second.close())
+  const second = await build(t, { db })
   const start = await everything(second)
   t.equal((await listSessions(second, 'kept')).json.data[0].session_id, 'kept-1', 'the file was not reseeded')
   await call(second, 'DELETE', '/__admin/agents/kept/sessions')

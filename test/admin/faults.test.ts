@@ -1,11 +1,9 @@
 // Fault rules through the control API, and Prefer headers, via app.inject
 // (delays and dropped connections on a real server: test/faults/fault-hook.test.ts).
 import t from 'tap'
-import { S1, S2, S3 } from '../golden/cases.js'
-import { GOLDEN_FIXTURES, KEY, call, listSessions, makeApp } from './helpers.js'
+import { GOLDEN_FIXTURES, KEY, S1, S2, S3, build, call, listSessions } from '../helper.js'
 
-const app = await makeApp({ fixturesDir: GOLDEN_FIXTURES })
-t.teardown(() => app.close())
+const app = await build(t, { fixturesDir: GOLDEN_FIXTURES })
 t.beforeEach(async () => { await call(app, 'POST', '/__admin/reset') })
 
 const ALL = `{"data":[${S2},${S3},${S1}],"total":3}`
@@ -126,8 +124,7 @@ t.test('Prefer: code and delay per request', async (t) => {
 })
 
 t.test('Prefer works with the control API off', async (t) => {
-  const off = await makeApp({ fixturesDir: GOLDEN_FIXTURES, admin: false })
-  t.teardown(() => off.close())
+  const off = await build(t, { fixturesDir: GOLDEN_FIXTURES, admin: false })
   t.equal((await listSessions(off, 'a1', '', { ...KEY, prefer: 'code=503' })).body, UNAVAILABLE)
   t.equal((await listSessions(off, 'a1')).body, ALL)
 })

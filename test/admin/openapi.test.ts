@@ -2,10 +2,9 @@
 // document (/openapi.json) does not mention it (test/plugins/openapi.test.ts).
 import t from 'tap'
 import { buildAdminDocument } from '../../src/admin/openapi.js'
-import { call, makeApp } from './helpers.js'
+import { build, call } from '../helper.js'
 
-const app = await makeApp()
-t.teardown(() => app.close())
+const app = await build(t)
 const res = await call(app, 'GET', '/__admin/openapi.json')
 const doc = res.json
 

@@ -3,14 +3,12 @@
 import t from 'tap'
 import Fastify from 'fastify'
 import { adminErrorHandler } from '../../src/admin/errors.js'
-import { S1, S2, S3 } from '../golden/cases.js'
-import { GOLDEN_FIXTURES, KEY, call, listSessions, makeApp } from './helpers.js'
+import { GOLDEN_FIXTURES, KEY, S1, S2, S3, build, call, listSessions } from '../helper.js'
 
 const ALL = `{"data":[${S2},${S3},${S1}],"total":3}`
 
 t.test('--no-admin: /__admin is a plain FastAPI-style 404', async (t) => {
-  const app = await makeApp({ fixturesDir: GOLDEN_FIXTURES, admin: false })
-  t.teardown(() => app.close())
+  const app = await build(t, { fixturesDir: GOLDEN_FIXTURES, admin: false })
   for (const [method, url] of [['GET', '/__admin/agents'], ['POST', '/__admin/reset'], ['GET', '/__admin/openapi.json'], ['GET', '/__admin/requests'], ['DELETE', '/__admin/faults']]) {
     const res = await call(app, method!, url!, method === 'POST' ? {} : undefined)
     t.same([res.status, res.body, res.headers['content-type']], [404, '{"detail":"Not Found"}', 'application/json'], `${method} ${url}`)
@@ -19,8 +17,7 @@ t.test('--no-admin: /__admin is a plain FastAPI-style 404', async (t) => {
 })
 
 t.test('MEIBEL_MOCK_ADMIN_TOKEN: every control call needs the bearer token', async (t) => {
-  const app = await makeApp({ fixturesDir: GOLDEN_FIXTURES, adminToken: 's3cret token' })
-  t.teardown(() => app.close())
+  const app = await build(t, { fixturesDir: GOLDEN_FIXTURES, adminToken: 's3cret token' })
   const cases: Array<[Record<string, string>, number, string | undefined]> = [
     [{}, 401, 'Not authenticated'],
     [{ authorization: 'Basic czNjcmV0' }, 401, 'Not authenticated'],
@@ -47,8 +44,7 @@ t.test('MEIBEL_MOCK_ADMIN_TOKEN: every control call needs the bearer token', asy
 })
 
 t.test('bodies: JSON in the control API only', async (t) => {
-  const app = await makeApp({ fixturesDir: GOLDEN_FIXTURES })
-  t.teardown(() => app.close())
+  const app = await build(t, { fixturesDir: GOLDEN_FIXTURES })
   const invalid = await call(app, 'POST', '/__admin/faults', undefined, { 'content-type': 'application/json' })
   t.equal(invalid.status, 422, 'an empty JSON body counts as none')
   const broken = await app.inject({ method: 'POST', url: '/__admin/faults', headers: { 'content-type': 'application/json' }, payload: '{"match":' })
@@ -81,7 +77,6 @@ t.test('anything but a 4xx is a logged 500 with a detail', async (t) => {
 })
 
 t.test('the emulated API with a key is unaffected by the control API', async (t) => {
-  const app = await makeApp({ fixturesDir: GOLDEN_FIXTURES, apiKeys: ['test-key'] })
-  t.teardown(() => app.close())
+  const app = await build(t, { fixturesDir: GOLDEN_FIXTURES, apiKeys: ['test-key'] })
   t.equal((await listSessions(app, 'a1', '', KEY)).body, ALL)
 })

@@ -1,10 +1,9 @@
 // GET and DELETE /__admin/requests: the journal of the emulated API's requests.
 import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { GOLDEN_FIXTURES, KEY, call, listSessions, makeApp } from './helpers.js'
+import { GOLDEN_FIXTURES, KEY, build, call, listSessions } from '../helper.js'
 
-const app = await makeApp({ fixturesDir: GOLDEN_FIXTURES })
-t.teardown(() => app.close())
+const app = await build(t, { fixturesDir: GOLDEN_FIXTURES })
 t.beforeEach(async () => { await call(app, 'POST', '/__admin/reset') })
 
 const journal = async (query = ''): Promise<any> => (await call(app, 'GET', `/__admin/requests${query === '' ? '' : `?${query}`}`)).json
@@ -105,14 +104,12 @@ t.test('DELETE clears it; ids keep increasing', async (t) => {
 })
 
 t.test('the journal keeps the last --journal-size requests', async (t) => {
-  const small = await makeApp({ fixturesDir: GOLDEN_FIXTURES, journalSize: 3 })
-  t.teardown(() => small.close())
+  const small = await build(t, { fixturesDir: GOLDEN_FIXTURES, journalSize: 3 })
   for (let i = 0; i < 5; i++) await listSessions(small, 'a1', `offset=${i}`)
   const { data, total } = (await call(small, 'GET', '/__admin/requests')).json
   t.equal(total, 3)
   t.same(data.map((e: any) => [e.id, e.query.offset]), [[3, '2'], [4, '3'], [5, '4']], 'oldest first')
-  const none = await makeApp({ fixturesDir: GOLDEN_FIXTURES, journalSize: 0 })
-  t.teardown(() => none.close())
+  const none = await build(t, { fixturesDir: GOLDEN_FIXTURES, journalSize: 0 })
   await listSessions(none, 'a1')
   t.same((await call(none, 'GET', '/__admin/requests')).json, { data: [], total: 0 }, '0 keeps none')
   t.same((await call(none, 'DELETE', '/__admin/requests')).json, { deleted: 0 })

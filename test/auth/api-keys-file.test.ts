@@ -6,8 +6,7 @@ import { join } from 'node:path'
 import { loadApiKeysFile, parseApiKeysFile } from '../../src/auth/api-keys-file.js'
 import { INVALID_API_KEY_BODY } from '../../src/fastapi/errors.js'
 import { StartupError } from '../../src/errors.js'
-import { S1, S2, S3, S4 } from '../golden/cases.js'
-import { GOLDEN_FIXTURES, call, listSessions, makeApp } from '../admin/helpers.js'
+import { GOLDEN_FIXTURES, S1, S2, S3, S4, build, call, listSessions } from '../helper.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'meibel-mock-keys-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
@@ -57,12 +56,11 @@ t.test('a bad file: one line naming the file, the key and what is wrong', async 
 t.test('an unreadable file stops startup, like a bad fixture', async (t) => {
   const missing = join(dir, 'missing.json')
   t.throws(() => loadApiKeysFile(missing), { name: 'StartupError', message: new RegExp(`^${missing}: cannot read: ENOENT`) })
-  await t.rejects(makeApp({ fixturesDir: GOLDEN_FIXTURES, apiKeysFile: keysFile('{"k": 1}') }), { name: 'StartupError', message: /key "k": expected a list/ })
+  await t.rejects(build(t, { fixturesDir: GOLDEN_FIXTURES, apiKeysFile: keysFile('{"k": 1}') }), { name: 'StartupError', message: /key "k": expected a list/ })
 })
 
 t.test('scoped keys against the emulated API', async (t) => {
-  const app = await makeApp({ fixturesDir: GOLDEN_FIXTURES, apiKeysFile: keysFile('{"key-a": ["a1"], "key-cafe": ["café agent", "nobody"], "key-admin": "*"}') })
-  t.teardown(() => app.close())
+  const app = await build(t, { fixturesDir: GOLDEN_FIXTURES, apiKeysFile: keysFile('{"key-a": ["a1"], "key-cafe": ["café agent", "nobody"], "key-admin": "*"}') })
   const key = (k: string): Record<string, string> => ({ 'meibel-api-key': k })
   const EMPTY = '{"data":[],"total":0}'
   t.equal((await listSessions(app, 'a1', '', key('key-a'))).body, `{"data":[${S2},${S3},${S1}],"total":3}`, 'an owned agent')

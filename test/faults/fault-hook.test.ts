@@ -2,12 +2,10 @@
 import t from 'tap'
 import { request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { S1, S2, S3 } from '../golden/cases.js'
-import { GOLDEN_FIXTURES, call, makeApp } from '../admin/helpers.js'
+import { GOLDEN_FIXTURES, S1, S2, S3, build, call } from '../helper.js'
 
-const app = await makeApp({ fixturesDir: GOLDEN_FIXTURES })
+const app = await build(t, { fixturesDir: GOLDEN_FIXTURES })
 await app.listen({ port: 0, host: '127.0.0.1' })
-t.teardown(() => app.close())
 const { port } = app.server.address() as AddressInfo
 t.beforeEach(async () => { await call(app, 'POST', '/__admin/reset') })
 

@@ -5,8 +5,7 @@
 import t from 'tap'
 import { Agent, createServer, request, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { makeConfig } from '../../src/config.js'
-import { buildServer } from '../../src/server.js'
+import { build } from '../helper.js'
 
 const PATH = '/v2/agents/demo-agent/sessions?limit=20&sort_by=status&status=COMPLETED'
 const HEADERS = { 'meibel-api-key': 'bench' }
@@ -46,8 +45,7 @@ const load = async (port: number): Promise<number> => {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 t.test('the emulator serves List Sessions within a small factor of a bare node:http server', async (t) => {
-  const app = await buildServer(makeConfig({ logLevel: 'silent' }))
-  t.teardown(() => app.close())
+  const app = await build(t)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const emulatorPort = (app.server.address() as AddressInfo).port
   const body = (await app.inject({ url: PATH, headers: HEADERS })).rawPayload

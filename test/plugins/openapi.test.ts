@@ -3,8 +3,7 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
-import { makeConfig } from '../../src/config.js'
-import { buildServer } from '../../src/server.js'
+import { build } from '../helper.js'
 
 interface Doc {
   servers: Array<{ url: string }>
@@ -13,8 +12,7 @@ interface Doc {
 }
 
 const upstream = parse(readFileSync(new URL('../../openapi/meibel-api-v2.list-sessions.yaml', import.meta.url), 'utf8')) as Doc
-const app = await buildServer(makeConfig({ logLevel: 'silent' }))
-t.teardown(() => app.close())
+const app = await build(t)
 const res = await app.inject({ url: '/openapi.json' })
 const served = JSON.parse(res.body) as Doc
 const PATH = '/agents/{agent_id}/sessions'

@@ -1,0 +1,136 @@
+// GET /v2/agents/{agent_id}/sessions as a client sees it, from one place:
+// the golden cases (list-sessions.golden.json), then what needs a real
+// socket: Starlette's header order on the wire and the 307 Host fallbacks.
+import t, { type Test } from 'tap'
+import { readFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { connect, type AddressInfo } from 'node:net'
+import type { FastifyInstance } from 'fastify'
+import type { Config } from '../../src/config.js'
+import { GOLDEN_FIXTURES, KEY, S2, build } from '../helper.js'
+
+// A request, then the exact status, the headers that matter and the body
+// bytes the real service sends, as literal data written from the fidelity
+// document and test/fixtures/golden, never from the emulator's output nor
+// from constants of src/ (a wrong constant would pass both).
+interface GoldenCase {
+  name: string
+  // Extra configuration for this case (accepted keys, strict mode).
+  config?: Partial<Pick<Config, 'apiKeys' | 'strict'>>
+  request: { method: string, url: string, headers: Record<string, string> }
+  // null: the header must be absent.
+  expected: { status: number, headers: Record<string, string | null>, body: string }
+}
+const GOLDEN = JSON.parse(readFileSync(new URL('list-sessions.golden.json', import.meta.url), 'utf8')) as GoldenCase[]
+
+// One server per configuration, closed when the file's tests end.
+const servers = new Map<string, Promise<FastifyInstance>>()
+const serverFor = async (config: GoldenCase['config'] = {}): Promise<FastifyInstance> => {
+  const key = JSON.stringify(config)
+  if (!servers.has(key)) servers.set(key, build(t, { fixturesDir: GOLDEN_FIXTURES, ...config }))
+  return await servers.get(key)!
+}
+
+t.test('every golden case is read from the data file', async (t) => {
+  t.equal(GOLDEN.length, 48)
+  t.equal(new Set(GOLDEN.map((c) => c.name)).size, GOLDEN.length, 'names are unique')
+})
+
+for (const c of GOLDEN) {
+  t.test(c.name, async (t) => {
+    const app = await serverFor(c.config)
+    const res = await app.inject({ method: c.request.method as 'GET', url: c.request.url, headers: c.request.headers })
+    t.equal(res.statusCode, c.expected.status, 'status')
+    for (const [name, value] of Object.entries(c.expected.headers)) {
+      t.equal(res.headers[name], value ?? undefined, `header ${name}`)
+    }
+    t.equal(res.body, c.expected.body, 'body bytes')
+  })
+}
+
+t.test('a request body is never parsed on the emulated API', async (t) => {
+  const app = await serverFor()
+  const res = await app.inject({ method: 'POST', url: '/v2/agents/a1/sessions', headers: { 'content-type': 'application/json' }, payload: '{not json' })
+  t.equal(res.statusCode, 405)
+  const get = await app.inject({ method: 'GET', url: '/v2/agents/a1/sessions?status=RUNNING', headers: { ...KEY, 'content-type': 'application/json' }, payload: '{not json' })
+  t.equal(get.statusCode, 200)
+  t.equal(get.body, `{"data":[${S2}],"total":1}`)
+})
+
+// A server listening on 127.0.0.1 at a free port, closed when the test ends.
+const listening = async (t: Test): Promise<number> => {
+  const app = await build(t, { fixturesDir: GOLDEN_FIXTURES })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  return (app.server.address() as AddressInfo).port
+}
+
+// Sends `head` as written on a raw socket and answers everything the server
+// wrote until it closed the connection: the bytes as they are on the wire.
+const rawExchange = async (port: number, head: string): Promise<string> => await new Promise((resolve, reject) => {
+  const socket = connect(port, '127.0.0.1', () => { socket.end(head) })
+  let data = ''
+  socket.on('data', (chunk) => { data += chunk.toString('latin1') })
+  socket.on('end', () => { resolve(data) })
+  socket.on('error', reject)
+})
+
+// Node's own headers are outside Starlette's order (uvicorn adds its own).
+const NODE_HEADERS = new Set(['date', 'server', 'connection', 'keep-alive'])
+const headerNames = (response: string): string[] =>
+  response.slice(0, response.indexOf('\r\n\r\n')).split('\r\n').slice(1)
+    .map((line) => line.slice(0, line.indexOf(':')).toLowerCase())
+    .filter((name) => !NODE_HEADERS.has(name))
+
+t.test("Starlette's header order on the wire (§6, §7, §9)", async (t) => {
+  const port = await listening(t)
+  const send = async (method: string, target: string, headers = ''): Promise<string> =>
+    await rawExchange(port, `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}Connection: close\r\n\r\n`)
+  const key = 'Meibel-API-Key: test-key\r\n'
+  const cases: Array<[string, string, string, string, string[]]> = [
+    ['200', 'GET', '/v2/agents/a1/sessions', key, ['content-length', 'content-type']],
+    ['422', 'GET', '/v2/agents/a1/sessions?offset=abc', key, ['content-length', 'content-type']],
+    ['401', 'GET', '/v2/agents/a1/sessions', '', ['www-authenticate', 'content-length', 'content-type']],
+    ['404', 'GET', '/v2/nope', key, ['content-length', 'content-type']],
+    ['405', 'POST', '/v2/agents/a1/sessions', key, ['allow', 'content-length', 'content-type']],
+    ['307', 'GET', '/v2/agents/a1/sessions/', key, ['content-length', 'location']]
+  ]
+  for (const [status, method, target, headers, names] of cases) {
+    const response = await send(method, target, headers)
+    t.match(response, new RegExp(`^HTTP/1\\.1 ${status} `), `${method} ${target}: ${status}`)
+    t.same(headerNames(response), names, `${status}: ${names.join(', ')}`)
+  }
+})
+
+// Raw HTTP, so that the Host header can be missing or invalid.
+const rawGet = async (port: number, path: string, host: string | undefined): Promise<{ status: number, location: string | undefined }> =>
+  await new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', setHost: false, headers: host === undefined ? {} : { host } }, (res) => {
+      res.resume()
+      res.on('end', () => { resolve({ status: res.statusCode!, location: res.headers.location }) })
+    })
+    req.on('error', reject)
+    req.end()
+  })
+
+t.test('307 Location falls back to the bound address for an invalid Host (§7 R307)', async (t) => {
+  const port = await listening(t)
+  const path = '/v2/agents/a1/sessions/?q=%7B'
+  t.same(await rawGet(port, path, 'bad host'), { status: 307, location: `http://127.0.0.1:${port}/v2/agents/a1/sessions?q=%7B` })
+  t.same(await rawGet(port, path, 'example.test:99999'), { status: 307, location: `http://127.0.0.1:${port}/v2/agents/a1/sessions?q=%7B` })
+  t.same(await rawGet(port, path, 'example.test:0080'), { status: 307, location: 'http://example.test:0080/v2/agents/a1/sessions?q=%7B' })
+  t.same(await rawGet(port, '/v2/agents/a%20b/sessions/?x={y}', '[::1]:8000'), { status: 307, location: 'http://[::1]:8000/v2/agents/a%20b/sessions?x=%7By%7D' })
+  // Starlette checks a bracketed literal: a real IPv6 address, or IPvFuture with a lower-case v.
+  t.same(await rawGet(port, '/v2/agents/a1/sessions/', '[1:2]'), { status: 307, location: `http://127.0.0.1:${port}/v2/agents/a1/sessions` })
+  t.same(await rawGet(port, '/v2/agents/a1/sessions/', '[V1.x]'), { status: 307, location: `http://127.0.0.1:${port}/v2/agents/a1/sessions` })
+  t.same(await rawGet(port, '/v2/agents/a1/sessions/', '[v1.x]:80'), { status: 307, location: 'http://[v1.x]:80/v2/agents/a1/sessions' })
+  t.same(await rawGet(port, '/v2/agents/a1/sessions/', 'example.test:000'), { status: 307, location: 'http://example.test:000/v2/agents/a1/sessions' })
+  // h11 keeps a `#` in the target as part of the path (inject would drop it).
+  t.same(await rawGet(port, '/v2/agents/a1/sessions#frag', 'h'), { status: 404, location: undefined })
+})
+
+t.test('307 without a Host header (HTTP/1.0) uses the bound address', async (t) => {
+  const port = await listening(t)
+  const head = await rawExchange(port, 'GET /v2/agents/a1/sessions/ HTTP/1.0\r\n\r\n')
+  t.match(head, /^HTTP\/1\.1 307 /)
+  t.match(head, new RegExp(`\r\nlocation: http://127\\.0\\.0\\.1:${port}/v2/agents/a1/sessions\r\n`, 'i'))
+})
