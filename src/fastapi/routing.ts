@@ -5,7 +5,7 @@
 import { isIPv6 } from 'node:net'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { ALLOW_HEADER, JSON_CONTENT_TYPE, METHOD_NOT_ALLOWED_BODY, NOT_FOUND_BODY } from './errors.js'
-import { unquote } from './query.js'
+import { unquote } from './urllib.js'
 
 // Starlette's `{agent_id}` is `[^/]+`, matched against the percent-decoded path.
 export const SESSIONS_PATH = /^\/v2\/agents\/([^/]+)\/sessions$/

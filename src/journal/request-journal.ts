@@ -5,7 +5,7 @@
 // (masked headers, parsed query, ISO time) only when someone reads them.
 import type { IncomingHttpHeaders } from 'node:http'
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
-import { parseQueryString } from '../fastapi/query.js'
+import { parseQueryString } from '../fastapi/urllib.js'
 import { agentIdOfTarget, splitTarget } from '../fastapi/routing.js'
 
 interface Entry {

@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { makeApiKeyHook, type ApiKeyScopes } from '../fastapi/api-key.js'
 import { JSON_CONTENT_TYPE } from '../fastapi/errors.js'
-import { compileQueryValidator } from '../fastapi/query.js'
+import { compileQueryValidator } from '../fastapi/query-validator.js'
 import { sendNotFound } from '../fastapi/routing.js'
 import {
   HTTPValidationErrorSchema, ListSessionsParamsSchema, ListSessionsQuerySchema, SESSION_STATUSES,
@@ -41,7 +41,7 @@ export const toListQuery = (agentId: string, q: ListSessionsQuery): ListQuery =>
   status: q.status === '' || q.status === undefined ? null : q.status,
   sortBy: q.sort_by === 'status' ? 'status' : 'start_time',
   sortOrder: q.sort_order === 'asc' ? 'asc' : 'desc',
-  // The validator fills every default (src/fastapi/query.ts).
+  // The validator fills every default (src/fastapi/query-validator.ts).
   offset: q.offset!,
   limit: q.limit ?? null
 })
@@ -69,7 +69,7 @@ export const listSessionsRoute: FastifyPluginAsync<ListSessionsOptions> = async 
       // (src/schemas/serialize.ts), so the schema is not asked to type it.
       response: RESPONSES as Record<number, unknown>
     },
-    // Query validation is FastAPI's, not AJV's (§4, §5): src/fastapi/query.ts.
+    // Query validation is FastAPI's, not AJV's (§4, §5): src/fastapi/query-validator.ts.
     validatorCompiler: ({ httpPart }) => httpPart === 'querystring' ? validateQuery : passThrough,
     onRequest: [rejectEmptyAgentId, faults, makeApiKeyHook(apiKeys)]
   }, async (request, reply) => {
