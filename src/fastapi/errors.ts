@@ -1,6 +1,6 @@
 // Every error body the emulated API sends, byte for byte as FastAPI/Starlette
 // send them. Messages are named constants so tests assert against the same text.
-// Section numbers (§) refer to ../shared/fidelity/fastapi-behaviour.md.
+// Section numbers (§) refer to docs/fidelity.md.
 
 export const NOT_FOUND_BODY = '{"detail":"Not Found"}' // §7 R404
 export const METHOD_NOT_ALLOWED_BODY = '{"detail":"Method Not Allowed"}' // §7 R405
@@ -11,8 +11,6 @@ export const INVALID_API_KEY_BODY = '{"detail":"Invalid API key"}'
 
 // FastAPI's security scheme challenge, sent with every 401 (§7).
 export const API_KEY_CHALLENGE = 'APIKey'
-// The only method the emulated route allows (§7: FastAPI adds no HEAD).
-export const ALLOW_HEADER = 'GET'
 // Starlette's media type for JSON: no charset parameter (§6, §9).
 export const JSON_CONTENT_TYPE = 'application/json'
 
