@@ -7,14 +7,14 @@ import type { Config } from './config.js'
 import { scopesOwningAll, type ApiKeyScopes } from './fastapi/api-key.js'
 import { fastApiErrorHandler } from './fastapi/error-handler.js'
 import { JSON_CONTENT_TYPE } from './fastapi/errors.js'
-import { parseQueryString } from './fastapi/query.js'
-import { canonicalTarget, notFoundHandler } from './fastapi/routing.js'
+import { parseQueryString } from './fastapi/urllib.js'
+import { canonicalTarget, makeNotFoundHandler } from './fastapi/routing.js'
 import { makeFaultHook } from './faults/fault-hook.js'
 import { makeFaultRules, type FaultRules } from './faults/fault-rules.js'
 import { makeJournal, makeJournalHook, type Journal } from './journal/request-journal.js'
 import { registerOpenApi } from './plugins/openapi.js'
 import { healthRoutes } from './routes/health.js'
-import { LISTED_STATUSES, listSessionsRoute } from './routes/list-sessions.js'
+import { EMULATED_ROUTES, emulatedApi } from './routes/emulated-routes.js'
 import { HTTPValidationErrorSchema, SessionListResponseSchema, SessionSummarySchema, ValidationErrorSchema } from './schemas/list-sessions.js'
 import { makeDataset, type Dataset } from './seed/dataset.js'
 import { loadFixtures, type Fixtures } from './seed/fixtures.js'
@@ -90,7 +90,7 @@ export const buildServer = async (config: Config, { logStream }: BuildOptions = 
 
   // 1. Replies: FastAPI's bodies and Starlette's content type.
   app.setErrorHandler(fastApiErrorHandler)
-  app.setNotFoundHandler(notFoundHandler)
+  app.setNotFoundHandler(makeNotFoundHandler(EMULATED_ROUTES))
   // Once close() has begun, answers in flight tell keep-alive clients not to
   // reuse the connection, instead of letting their next request hit a reset.
   // Synchronous on purpose: Fastify closes the listening socket right after
@@ -133,15 +133,15 @@ export const buildServer = async (config: Config, { logStream }: BuildOptions = 
 
   // 4. Documentation, then routes; the control API last, outside the emulated
   // API's document (its routes are hidden there).
-  await registerOpenApi(app)
+  await registerOpenApi(app, EMULATED_ROUTES.prefix)
   await app.register(healthRoutes, { store })
-  await app.register(listSessionsRoute, {
-    prefix: '/v2',
+  await app.register(emulatedApi, {
+    prefix: EMULATED_ROUTES.prefix,
     store,
     apiKeys,
     strict: config.strict,
     // Prefer headers work with or without the control API; rules need it.
-    faults: makeFaultHook({ rules: admin?.faults ?? null, journal: admin?.journal ?? null, listed: LISTED_STATUSES })
+    faults: (listed) => makeFaultHook({ rules: admin?.faults ?? null, journal: admin?.journal ?? null, listed })
   })
   if (admin !== null) await app.register(adminPlugin, { prefix: ADMIN_PREFIX, ...admin, token: config.adminToken })
 

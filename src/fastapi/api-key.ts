@@ -1,6 +1,6 @@
 // FastAPI's APIKeyHeader(name="Meibel-API-Key") check, as an onRequest hook
 // so it runs after routing and before query validation (§3 ORDER).
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply, onRequestAsyncHookHandler } from 'fastify'
 import { API_KEY_CHALLENGE, INVALID_API_KEY_BODY, JSON_CONTENT_TYPE, NOT_AUTHENTICATED_BODY } from './errors.js'
 
 export const API_KEY_HEADER = 'meibel-api-key'
@@ -35,15 +35,18 @@ const unauthorized = (reply: FastifyReply, body: string): FastifyReply =>
   reply.code(401).header('www-authenticate', API_KEY_CHALLENGE).type(JSON_CONTENT_TYPE).send(body)
 
 // `scopes` null: any non-empty key passes, as APIKeyHeader itself does, and
-// owns every agent. The route must decorate the request with `agentScope: null`.
-export const makeApiKeyHook = (scopes: ApiKeyScopes | null) =>
-  async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+// owns every agent. The routes' plugin decorates the request with
+// `agentScope: null` (src/routes/emulated-routes.ts).
+export const makeApiKeyHook = (scopes: ApiKeyScopes | null): onRequestAsyncHookHandler =>
+  async (request, reply) => {
     const raw = firstHeader(request.raw.rawHeaders, API_KEY_HEADER)
     const key = raw === undefined ? '' : trimOws(raw)
-    if (key === '') return unauthorized(reply, NOT_AUTHENTICATED_BODY) as unknown as undefined
-    if (scopes === null) return
+    // An async hook that answers returns the reply, so the request stops here.
+    if (key === '') return unauthorized(reply, NOT_AUTHENTICATED_BODY)
+    if (scopes === null) return undefined
     const scope = scopes.get(key)
     // Emulator's choice for a wrong key (§11.3), see README "Where the emulator decides".
-    if (scope === undefined) return unauthorized(reply, INVALID_API_KEY_BODY) as unknown as undefined
+    if (scope === undefined) return unauthorized(reply, INVALID_API_KEY_BODY)
     request.agentScope = scope
+    return undefined
   }

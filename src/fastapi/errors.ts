@@ -11,8 +11,6 @@ export const INVALID_API_KEY_BODY = '{"detail":"Invalid API key"}'
 
 // FastAPI's security scheme challenge, sent with every 401 (§7).
 export const API_KEY_CHALLENGE = 'APIKey'
-// The only method the emulated route allows (§7: FastAPI adds no HEAD).
-export const ALLOW_HEADER = 'GET'
 // Starlette's media type for JSON: no charset parameter (§6, §9).
 export const JSON_CONTENT_TYPE = 'application/json'
 

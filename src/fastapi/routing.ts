@@ -1,14 +1,14 @@
-// What FastAPI's router does when no route fully matches (§3.2): a path that
-// matches the sessions route with another method gets 405, a path that matches
-// once its trailing slashes are removed gets a 307 to it, anything else 404.
-// None of these depends on the API key or the query string.
+// What FastAPI's router does when no route fully matches (§3.2), for a table
+// of routes (src/fastapi/route-table.ts): a path that matches a route with
+// another method gets 405, a path that matches once its trailing slashes are
+// removed gets a 307 to it, anything else 404. None of these depends on the
+// API key or the query string.
+// Section numbers (§) refer to docs/fidelity.md.
 import { isIPv6 } from 'node:net'
-import type { FastifyReply, FastifyRequest } from 'fastify'
-import { ALLOW_HEADER, JSON_CONTENT_TYPE, METHOD_NOT_ALLOWED_BODY, NOT_FOUND_BODY } from './errors.js'
-import { unquote } from './query.js'
-
-// Starlette's `{agent_id}` is `[^/]+`, matched against the percent-decoded path.
-export const SESSIONS_PATH = /^\/v2\/agents\/([^/]+)\/sessions$/
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
+import { JSON_CONTENT_TYPE, METHOD_NOT_ALLOWED_BODY, NOT_FOUND_BODY } from './errors.js'
+import { allowHeader, type RouteParams, type RouteSpec, type RouteTable } from './route-table.js'
+import { unquote } from './urllib.js'
 
 const notFoundBody = Buffer.from(NOT_FOUND_BODY)
 const methodNotAllowedBody = Buffer.from(METHOD_NOT_ALLOWED_BODY)
@@ -16,9 +16,9 @@ const methodNotAllowedBody = Buffer.from(METHOD_NOT_ALLOWED_BODY)
 export const sendNotFound = (reply: FastifyReply): FastifyReply =>
   reply.code(404).type(JSON_CONTENT_TYPE).send(notFoundBody)
 
-// §7 R405: the Allow header lists the route's methods; FastAPI adds no HEAD.
-export const sendMethodNotAllowed = (reply: FastifyReply): FastifyReply =>
-  reply.code(405).header('allow', ALLOW_HEADER).type(JSON_CONTENT_TYPE).send(methodNotAllowedBody)
+// §7 R405: the Allow header lists the answering route's methods.
+export const sendMethodNotAllowed = (reply: FastifyReply, allow: string): FastifyReply =>
+  reply.code(405).header('allow', allow).type(JSON_CONTENT_TYPE).send(methodNotAllowedBody)
 
 // A request target's raw path and raw query (without the `?`).
 export const splitTarget = (url: string): { path: string, query: string } => {
@@ -39,10 +39,12 @@ export const canonicalTarget = (url: string): string => {
   return url.length === path.length ? routed : `${routed}?${query}`
 }
 
-// The agent a target names for FastAPI's router: the route's, or one it
-// answers 405 or 307 for (trailing slashes removed); null otherwise.
-export const agentIdOfTarget = (url: string): string | null =>
-  SESSIONS_PATH.exec(unquote(splitTarget(url).path).replace(/\/+$/, ''))?.[1] ?? null
+// The params of the route a target names for FastAPI's router: the route's
+// own, or those of the route it answers 405 or 307 for; null otherwise.
+export const paramsOfTarget = (table: RouteTable<RouteSpec>, url: string): RouteParams | null => {
+  const unrouted = table.unrouted(unquote(splitTarget(url).path))
+  return unrouted.kind === 'not-found' ? null : unrouted.params
+}
 
 // §7 R307: Starlette's _HOST_RE and parse_host_header, and ParsedHost.is_valid_port.
 const HOST_RE = /^(?<host>[a-z0-9._~%!$&'()*+,;=-]+|\[(?:(?<ipv6>[a-f0-9]*:[a-f0-9.:]+)|v[a-f0-9]+\.[a-z0-9._~!$&'()*+,;=:-]+)\])(?::(?<port>[0-9]+))?$/i
@@ -74,22 +76,32 @@ export const quoteLocation = (url: string): string => {
   return out
 }
 
-export const notFoundHandler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-  const { path: rawPath, query } = splitTarget(request.raw.url!)
-  // The path as uvicorn hands it to the app: percent-decoded (§3.1).
-  const path = unquote(rawPath)
-  if (SESSIONS_PATH.test(path)) return sendMethodNotAllowed(reply)
-  if (path.endsWith('/')) {
-    const stripped = path.replace(/\/+$/, '')
-    if (SESSIONS_PATH.test(stripped)) {
-      // §7 R307: scheme from the connection, Host verbatim when valid, else the bound address.
-      const authority = validAuthority(request.headers.host) ?? boundAuthority(request.raw.socket)
-      const location = `http://${authority}${stripped}${query === '' ? '' : `?${query}`}`
-      // Starlette sends content-length: 0 and no content-type, also to HEAD.
-      return reply.code(307).header('content-length', '0').header('location', quoteLocation(location)).send()
-    }
+export const makeNotFoundHandler = (table: RouteTable<RouteSpec>) =>
+  async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const { path: rawPath, query } = splitTarget(request.raw.url!)
+    // The path as uvicorn hands it to the app: percent-decoded (§3.1).
+    const unrouted = table.unrouted(unquote(rawPath))
+    if (unrouted.kind === 'method-not-allowed') return sendMethodNotAllowed(reply, allowHeader(unrouted.route))
+    if (unrouted.kind === 'not-found') return sendNotFound(reply)
+    // §7 R307: scheme from the connection, Host verbatim when valid, else the bound address.
+    const authority = validAuthority(request.headers.host) ?? boundAuthority(request.raw.socket)
+    const location = `http://${authority}${unrouted.path}${query === '' ? '' : `?${query}`}`
+    // Starlette sends content-length: 0 and no content-type, also to HEAD.
+    return reply.code(307).header('content-length', '0').header('location', quoteLocation(location)).send()
   }
-  return sendNotFound(reply)
+
+// §7 R404: Starlette's `[^/]+` matches no empty param, find-my-way's `:param`
+// does; such a request is answered as if no route had matched it. An
+// onRequest hook of the routes, before any other.
+export const makeEmptyParamHook = (table: RouteTable<RouteSpec>): onRequestAsyncHookHandler => {
+  const notFound = makeNotFoundHandler(table)
+  return async (request, reply) => {
+    const params = request.params as RouteParams
+    for (const name in params) {
+      if (params[name] === '') return await notFound(request, reply)
+    }
+    return undefined
+  }
 }
 
 // Starlette's fallback: the server's address, the default port left out.

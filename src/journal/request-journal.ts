@@ -5,8 +5,9 @@
 // (masked headers, parsed query, ISO time) only when someone reads them.
 import type { IncomingHttpHeaders } from 'node:http'
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
-import { parseQueryString } from '../fastapi/query.js'
-import { agentIdOfTarget, splitTarget } from '../fastapi/routing.js'
+import { paramsOfTarget, splitTarget } from '../fastapi/routing.js'
+import { parseQueryString } from '../fastapi/urllib.js'
+import { EMULATED_ROUTES } from '../routes/emulated-routes.js'
 
 interface Entry {
   id: number
@@ -119,8 +120,9 @@ export const makeJournal = (size: number): Journal => {
         timeMs: Math.round(Date.now() - latencyMs),
         method: request.method,
         url: request.originalUrl,
-        // Routed requests have the decoded agent_id; the 404, 405 and 307 answers do not.
-        agentId: request.is404 ? agentIdOfTarget(request.originalUrl) : (params.agent_id || null),
+        // Routed requests have the decoded agent_id; the 404, 405 and 307
+        // answers take it from the route FastAPI's router answers for.
+        agentId: (request.is404 ? paramsOfTarget(EMULATED_ROUTES, request.originalUrl)?.agent_id : params.agent_id) || null,
         headers: request.headers,
         status,
         latencyMs,
@@ -152,8 +154,9 @@ export const makeJournal = (size: number): Journal => {
 }
 
 // Only the emulated API is journaled: `/v2` and everything below it.
+const { prefix } = EMULATED_ROUTES
 const isEmulatedApi = (url: string): boolean =>
-  url.startsWith('/v2') && (url.length === 3 || url[3] === '/' || url[3] === '?')
+  url.startsWith(prefix) && (url.length === prefix.length || url[prefix.length] === '/' || url[prefix.length] === '?')
 
 // A root onResponse hook (so it also sees the 404, 405 and 307 answers, which
 // come from the root's not-found handler). Dropped connections never get

@@ -4,8 +4,6 @@ import type { FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 
-export const API_PREFIX = '/v2'
-
 interface Parameter { in: string, description?: string, schema?: Record<string, unknown> }
 interface OpenApiDocument {
   paths: Record<string, Record<string, { parameters?: Parameter[] }>>
@@ -16,11 +14,11 @@ interface OpenApiDocument {
 // parameters (FastAPI's order), and each parameter's description repeated in
 // its schema, as FastAPI writes it. (Paths are already relative to the `/v2`
 // server: @fastify/swagger strips a server's base path from route URLs.)
-const asUpstreamLayout = (doc: OpenApiDocument): OpenApiDocument => {
+export const asUpstreamLayout = (doc: OpenApiDocument): OpenApiDocument => {
   for (const operations of Object.values(doc.paths)) {
-    // The one documented operation, List Sessions, has parameters.
     for (const operation of Object.values(operations)) {
-      const withSchemaDescription = operation.parameters!.map((p) =>
+      if (operation.parameters === undefined) continue
+      const withSchemaDescription = operation.parameters.map((p) =>
         p.description === undefined ? p : { ...p, schema: { ...p.schema, description: p.description } })
       operation.parameters = [...withSchemaDescription.filter((p) => p.in === 'path'), ...withSchemaDescription.filter((p) => p.in !== 'path')]
     }
@@ -28,7 +26,8 @@ const asUpstreamLayout = (doc: OpenApiDocument): OpenApiDocument => {
   return doc
 }
 
-export const registerOpenApi = async (app: FastifyInstance): Promise<void> => {
+// `prefix`: where the emulated routes live (src/routes/emulated-routes.ts).
+export const registerOpenApi = async (app: FastifyInstance, prefix: string): Promise<void> => {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -39,7 +38,7 @@ export const registerOpenApi = async (app: FastifyInstance): Promise<void> => {
         version: '0.6.4'
       },
       // Relative, so "Try it out" on /docs calls this emulator wherever it listens.
-      servers: [{ url: API_PREFIX, description: 'This emulator (the spec\'s "Local Development" server)' }],
+      servers: [{ url: prefix, description: 'This emulator (the spec\'s "Local Development" server)' }],
       tags: [{ name: 'Agents', description: 'Agent definition management' }],
       components: {
         securitySchemes: {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes test/fastapi/pydantic-cases.json: expected values for
-test/fastapi/query.test.ts, taken from CPython, pydantic and FastAPI
-themselves, never from the TypeScript code under test.
+test/fastapi/urllib.test.ts, lax-int.test.ts and query-validator.test.ts,
+taken from CPython, pydantic and FastAPI themselves, never from the TypeScript code under test.
 
 Run with the reference venv (FastAPI 0.142.2, pydantic 2.13.x, CPython 3.11):
 

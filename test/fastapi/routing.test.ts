@@ -1,5 +1,6 @@
 import t from 'tap'
-import { agentIdOfTarget, boundAuthority, canonicalTarget, quoteLocation, SESSIONS_PATH } from '../../src/fastapi/routing.js'
+import { boundAuthority, canonicalTarget, paramsOfTarget, quoteLocation } from '../../src/fastapi/routing.js'
+import { EMULATED_ROUTES } from '../../src/routes/emulated-routes.js'
 
 t.test('the bound address, as Starlette writes it when Host is unusable (§7 R307)', async (t) => {
   t.equal(boundAuthority({ localAddress: '127.0.0.1', localPort: 8000 }), '127.0.0.1:8000')
@@ -15,17 +16,20 @@ t.test("Starlette's quote(url, safe=\":/%#?=@[]!$&'()*+,;\")", async (t) => {
 })
 
 t.test("the sessions route's path pattern", async (t) => {
-  t.ok(SESSIONS_PATH.test('/v2/agents/x/sessions'))
-  t.notOk(SESSIONS_PATH.test('/v2/agents//sessions'))
-  t.notOk(SESSIONS_PATH.test('/v2/agents/a/b/sessions'))
-  t.notOk(SESSIONS_PATH.test('/v2/agents/x/sessions/'))
+  const [sessions] = EMULATED_ROUTES.routes
+  t.ok(sessions!.regex.test('/v2/agents/x/sessions'))
+  t.notOk(sessions!.regex.test('/v2/agents//sessions'))
+  t.notOk(sessions!.regex.test('/v2/agents/a/b/sessions'))
+  t.notOk(sessions!.regex.test('/v2/agents/x/sessions/'))
 })
 
 t.test('the agent a target names for the router: routed, 405 or 307 (§7)', async (t) => {
+  const agentIdOfTarget = (url: string): string | null => paramsOfTarget(EMULATED_ROUTES, url)?.agent_id ?? null
   t.equal(agentIdOfTarget('/v2/agents/caf%C3%A9/sessions//?x=1'), 'café')
   t.equal(agentIdOfTarget('/v2/agents/x/sessions'), 'x')
   t.equal(agentIdOfTarget('/v2/agents/a/b/sessions'), null)
   t.equal(agentIdOfTarget('/v2/agents/a%2Fb/sessions'), null, 'a decoded %2F is a separator')
+  t.equal(agentIdOfTarget('/'), null)
 })
 
 t.test('the target find-my-way routes: the path as uvicorn decodes it (§3.1)', async (t) => {

@@ -3,6 +3,7 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
+import { asUpstreamLayout } from '../../src/plugins/openapi.js'
 import { build } from '../helper.js'
 
 interface Doc {
@@ -43,6 +44,10 @@ t.test('component schemas and security scheme are equivalent', async (t) => {
 t.test('the server is this emulator at the /v2 prefix', async (t) => {
   t.same(served.servers.map((s) => s.url), ['/v2'])
   t.ok(upstream.servers.some((s) => s.url === 'http://localhost:8000/v2'))
+})
+
+t.test('an operation without parameters is left as it is', async (t) => {
+  t.strictSame(asUpstreamLayout({ paths: { '/agents': { post: {} } } }), { paths: { '/agents': { post: {} } } })
 })
 
 t.test('docs page', async (t) => {
