@@ -1,5 +1,5 @@
 // The List Sessions contract as TypeBox schemas: the single source for request
-// validation (through src/fastapi/query.ts), 200 serialization
+// validation (through src/fastapi/query-validator.ts), 200 serialization
 // (fast-json-stringify) and the served OpenAPI document. Each schema mirrors
 // openapi/meibel-api-v2.list-sessions.yaml, property order included, because
 // the property order is the key order of the JSON the real service sends (§9).
