@@ -41,15 +41,15 @@ const valueType = <T>({ expected, expectedValue = expected, read, is }: {
   read: (raw: string) => unknown
   is: (value: unknown) => value is T
 }): ValueType<T> => ({
-  expected,
-  expectedValue,
-  is,
-  parse: (raw) => {
-    const value = read(raw)
-    if (!is(value)) throw new Error(expected)
-    return value
-  }
-})
+    expected,
+    expectedValue,
+    is,
+    parse: (raw) => {
+      const value = read(raw)
+      if (!is(value)) throw new Error(expected)
+      return value
+    }
+  })
 
 // Digits only: no sign, no spaces, no '1e3'; `what` names the range.
 const integer = (min: number, max: number, what = 'a whole number'): ValueType<number> => valueType({
@@ -124,70 +124,105 @@ const option = <T, const E extends string = never>(spec: OptionSpec<T> & { reado
 // The options, in the order HELP lists them. `excludes` must name another key (checked by the type below).
 export const OPTIONS = {
   port: option({
-    flag: '--port', arg: 'N', env: 'PORT', default: 8000,
+    flag: '--port',
+    arg: 'N',
+    env: 'PORT',
+    default: 8000,
     help: 'port to listen on, 0 for any free one',
     value: integer(0, 65535, 'a port')
   }),
   host: option({
-    flag: '--host', arg: 'ADDR', env: 'HOST', default: '127.0.0.1',
+    flag: '--host',
+    arg: 'ADDR',
+    env: 'HOST',
+    default: '127.0.0.1',
     help: 'address to bind',
     value: text('a host name or IP address')
   }),
   // ':memory:' or a file path; a file is seeded only when empty.
   db: option({
-    flag: '--db', arg: 'PATH', env: 'MEIBEL_MOCK_DB', default: ':memory:', shownDefault: 'in memory',
+    flag: '--db',
+    arg: 'PATH',
+    env: 'MEIBEL_MOCK_DB',
+    default: ':memory:',
+    shownDefault: 'in memory',
     help: 'SQLite file, seeded only when empty',
     value: text('a file path or :memory:')
   }),
   seed: option({
-    flag: '--seed', arg: 'N', env: 'MEIBEL_MOCK_SEED', default: DEFAULT_SEED,
+    flag: '--seed',
+    arg: 'N',
+    env: 'MEIBEL_MOCK_SEED',
+    default: DEFAULT_SEED,
     help: 'seed of the generated sessions',
     value: integer(0, 2 ** 32 - 1)
   }),
   fixturesDir: option({
-    flag: '--fixtures', arg: 'DIR', env: 'MEIBEL_MOCK_FIXTURES', default: DEFAULT_FIXTURES_DIR, shownDefault: 'the fixtures/ of this package',
+    flag: '--fixtures',
+    arg: 'DIR',
+    env: 'MEIBEL_MOCK_FIXTURES',
+    default: DEFAULT_FIXTURES_DIR,
+    shownDefault: 'the fixtures/ of this package',
     help: 'folder with agents.json and sessions.json',
     value: text('a folder path')
   }),
   // null: any non-empty key is accepted (the real APIKeyHeader check, §7).
   apiKeys: option({
-    flag: '--api-keys', arg: 'K1,K2', env: 'MEIBEL_MOCK_API_KEYS', default: null, shownDefault: 'any non-empty key',
+    flag: '--api-keys',
+    arg: 'K1,K2',
+    env: 'MEIBEL_MOCK_API_KEYS',
+    default: null,
+    shownDefault: 'any non-empty key',
     help: 'accept only these API keys',
     value: orNull(keyList)
   }),
   // A JSON file mapping each accepted key to the agents it owns
   // (src/auth/api-keys-file.ts); read by buildServer, like the fixtures.
   apiKeysFile: option({
-    flag: '--api-keys-file', arg: 'FILE', env: 'MEIBEL_MOCK_API_KEYS_FILE', default: null,
+    flag: '--api-keys-file',
+    arg: 'FILE',
+    env: 'MEIBEL_MOCK_API_KEYS_FILE',
+    default: null,
     help: 'accept only the keys in FILE, a JSON object mapping each key to the agents it owns ("*" for all); not combinable with --api-keys',
     value: orNull(text('a file path')),
     excludes: 'apiKeys'
   }),
   strict: option({
-    flag: '--strict', env: 'MEIBEL_MOCK_STRICT', default: false,
+    flag: '--strict',
+    env: 'MEIBEL_MOCK_STRICT',
+    default: false,
     help: 'reject unknown sort_by and status values with a 422',
     value: boolean
   }),
   logLevel: option({
-    flag: '--log-level', arg: 'LEVEL', env: 'MEIBEL_MOCK_LOG_LEVEL', default: 'info',
+    flag: '--log-level',
+    arg: 'LEVEL',
+    env: 'MEIBEL_MOCK_LOG_LEVEL',
+    default: 'info',
     help: `${LOG_LEVELS.join(', ')} (debug adds a line per request)`,
     value: oneOf(LOG_LEVELS)
   }),
   // The control API at /__admin (src/admin/).
   admin: option({
-    flag: '--no-admin', env: 'MEIBEL_MOCK_ADMIN', default: true,
+    flag: '--no-admin',
+    env: 'MEIBEL_MOCK_ADMIN',
+    default: true,
     help: 'turn off the control API at /__admin',
     value: boolean
   }),
   // No flag: a token on the command line would show in `ps`. null: control calls need no token.
   adminToken: option({
-    env: 'MEIBEL_MOCK_ADMIN_TOKEN', default: null,
+    env: 'MEIBEL_MOCK_ADMIN_TOKEN',
+    default: null,
     help: 'when set, every /__admin call needs "Authorization: Bearer <token>"',
     value: orNull(text('a non-empty token'))
   }),
   // Requests to the emulated API kept for GET /__admin/requests; 0 keeps none.
   journalSize: option({
-    flag: '--journal-size', arg: 'N', env: 'MEIBEL_MOCK_JOURNAL_SIZE', default: DEFAULT_JOURNAL_SIZE,
+    flag: '--journal-size',
+    arg: 'N',
+    env: 'MEIBEL_MOCK_JOURNAL_SIZE',
+    default: DEFAULT_JOURNAL_SIZE,
     help: 'requests to the emulated API kept for GET /__admin/requests, 0 for none',
     value: integer(0, MAX_JOURNAL_SIZE)
   })

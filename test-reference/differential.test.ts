@@ -126,13 +126,15 @@ await t.test(`${RUNS} generated requests (fast-check seed ${SEED})`, async (t) =
     }
   }
   const ok = mismatches.length === 0
-  t.ok(ok, `emulator answers like the reference for all ${RUNS} requests (fast-check seed ${SEED})`, ok ? {} : {
-    diagnostic: true,
-    mismatches: `${mismatches.length} of ${RUNS} requests differ`,
-    seed: SEED,
-    rerun: `FC_SEED=${SEED} npm run test:reference`,
-    byKind: Object.fromEntries(kinds),
-    allOfThem: file,
-    [`first ${Math.min(SHOWN, mismatches.length)}`]: mismatches.slice(0, SHOWN).map((ex) => exchangeReport(ex, STRICT_ORDER))
-  })
+  t.ok(ok, `emulator answers like the reference for all ${RUNS} requests (fast-check seed ${SEED})`, ok
+    ? {}
+    : {
+        diagnostic: true,
+        mismatches: `${mismatches.length} of ${RUNS} requests differ`,
+        seed: SEED,
+        rerun: `FC_SEED=${SEED} npm run test:reference`,
+        byKind: Object.fromEntries(kinds),
+        allOfThem: file,
+        [`first ${Math.min(SHOWN, mismatches.length)}`]: mismatches.slice(0, SHOWN).map((ex) => exchangeReport(ex, STRICT_ORDER))
+      })
 })

@@ -101,7 +101,7 @@ export const sendRaw = (port: number, req: RawRequest, timeoutMs = 15_000): Prom
       try {
         resolve(parseResponse(Buffer.concat(chunks), req.method))
       } catch (e) {
-        reject(e as Error)
+        reject(e)
       }
     }
     const timer = setTimeout(() => finish(new Error(`no complete response within ${timeoutMs} ms`)), timeoutMs)

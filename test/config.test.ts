@@ -94,8 +94,14 @@ t.test('the table: every option with its flag and variable, DEFAULT_CONFIG deriv
 
 t.test('env over defaults, flags over env', async (t) => {
   const env = {
-    PORT: '9001', HOST: '0.0.0.0', MEIBEL_MOCK_DB: '/tmp/x.db', MEIBEL_MOCK_SEED: '7', MEIBEL_MOCK_FIXTURES: '/fx',
-    MEIBEL_MOCK_API_KEYS: 'a, b,,', MEIBEL_MOCK_STRICT: 'true', MEIBEL_MOCK_LOG_LEVEL: 'warn'
+    PORT: '9001',
+    HOST: '0.0.0.0',
+    MEIBEL_MOCK_DB: '/tmp/x.db',
+    MEIBEL_MOCK_SEED: '7',
+    MEIBEL_MOCK_FIXTURES: '/fx',
+    MEIBEL_MOCK_API_KEYS: 'a, b,,',
+    MEIBEL_MOCK_STRICT: 'true',
+    MEIBEL_MOCK_LOG_LEVEL: 'warn'
   }
   const control = { admin: true, adminToken: null, journalSize: 1000 }
   t.same(serve([], env), { port: 9001, host: '0.0.0.0', db: '/tmp/x.db', seed: 7, fixturesDir: '/fx', apiKeys: ['a', 'b'], apiKeysFile: null, strict: true, logLevel: 'warn', ...control })

@@ -15,4 +15,3 @@ export const seedStore = (store: SessionsStore, fixtures: Fixtures, { seed, sess
     [...fixtures.sessions, ...generateSessions(fixtures.agents, seed, sessionsPerAgent)]
   )
 }
-

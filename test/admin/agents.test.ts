@@ -22,8 +22,15 @@ t.test('GET /agents: the agents with their names and session counts', async (t) 
 
 t.test('POST one session: stored as given, answered and listed in the List Sessions shape', async (t) => {
   const session = {
-    session_id: 'n1', status: 'COMPLETED', start_time: '2026-02-01T10:00:00+01:00', end_time: '2026-02-01T09:00:01.5Z',
-    agent_name: 'Agent One', agent_version: '2.1.0', messages_count: 2, token_usage: { total_tokens: 3 }, result: [{ type: 'message' }]
+    session_id: 'n1',
+    status: 'COMPLETED',
+    start_time: '2026-02-01T10:00:00+01:00',
+    end_time: '2026-02-01T09:00:01.5Z',
+    agent_name: 'Agent One',
+    agent_version: '2.1.0',
+    messages_count: 2,
+    token_usage: { total_tokens: 3 },
+    result: [{ type: 'message' }]
   }
   const res = await call(app, 'POST', '/__admin/agents/a1/sessions', session)
   t.equal(res.status, 201)

@@ -13,8 +13,15 @@ t.test('the issue\'s rule: 503 with Retry-After for the next 3 matching requests
   const added = await call(app, 'POST', '/__admin/faults', { match: { agent_id: 'a1', query: { status: 'RUNNING' } }, status: 503, headers: { 'Retry-After': '2' }, times: 3 })
   t.equal(added.status, 201)
   t.same(added.json, {
-    id: 'f1', match: { agent_id: 'a1', query: { status: 'RUNNING' } }, status: 503, headers: { 'Retry-After': '2' },
-    delay_ms: null, drop: false, times: 3, hits: 0, remaining: 3
+    id: 'f1',
+    match: { agent_id: 'a1', query: { status: 'RUNNING' } },
+    status: 503,
+    headers: { 'Retry-After': '2' },
+    delay_ms: null,
+    drop: false,
+    times: 3,
+    hits: 0,
+    remaining: 3
   })
   t.equal((await listSessions(app, 'a1', 'status=FAILED')).status, 200, 'another query does not match')
   t.equal((await listSessions(app, 'café agent', 'status=RUNNING')).status, 200, 'another agent does not match')

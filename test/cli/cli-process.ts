@@ -137,7 +137,7 @@ export const startCli = async (t: Teardown, args: string[] = [], env: Record<str
   })
   const { logs, stderr, exited, onLine } = watch(child)
   let done = false
-  void exited.then(() => { done = true })
+  exited.then(() => { done = true })
   t.teardown(async () => {
     if (!done) {
       child.kill('SIGKILL')

@@ -57,7 +57,7 @@ t.test('SIGTERM under load: in-flight requests finish with 200, new connections 
   const outcomes: Outcome[] = []
   let signalled = false
   let exited = false
-  void cli.exited.then(() => { exited = true })
+  cli.exited.then(() => { exited = true })
 
   // Requests started and not yet settled; settled ones go to `outcomes`.
   const pending = new Set<Outcome>()
@@ -70,6 +70,7 @@ t.test('SIGTERM under load: in-flight requests finish with 200, new connections 
   const client = async (): Promise<void> => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 })
     try {
+      // eslint-disable-next-line no-unmodified-loop-condition -- `exited` is set by the cli.exited callback while this loop awaits
       while (!exited) {
         const outcome = await tracked(cli.port, agent, { id: outcomes.length, beforeSignal: !signalled, headers: false, complete: false, body: '' })
         outcomes.push(outcome)

@@ -42,6 +42,7 @@ t.test('§4 parseQueryString: rows of the fidelity document', async (t) => {
 
 t.test('§4 parseQueryString: __proto__ and constructor are plain keys', async (t) => {
   const got = parseQueryString('__proto__=1&constructor=2&toString=3')
+  // eslint-disable-next-line no-proto -- deliberate: '__proto__' is an own, plain key of the null-prototype result (§4)
   t.equal(got['__proto__'], '1')
   t.equal(got['constructor'], '2')
   t.equal(got['toString'], '3')

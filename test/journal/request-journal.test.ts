@@ -25,8 +25,16 @@ t.test('an entry: routed requests carry their agent_id, others get it from the p
   journal.record(request('/v2/agents//sessions', { is404: false, params: { agent_id: '' } } as Partial<FastifyRequest>), 404, 0.1234567)
   const [routed, empty] = journal.list({}).data
   t.same({ ...routed, time: undefined }, {
-    id: 1, time: undefined, method: 'GET', path: '/v2/agents/a%20b/sessions', agent_id: 'a b', query: { x: '1' },
-    headers: { 'meibel-api-key': MASK }, status: 503, latency_ms: 2.5, fault: 'f2'
+    id: 1,
+    time: undefined,
+    method: 'GET',
+    path: '/v2/agents/a%20b/sessions',
+    agent_id: 'a b',
+    query: { x: '1' },
+    headers: { 'meibel-api-key': MASK },
+    status: 503,
+    latency_ms: 2.5,
+    fault: 'f2'
   })
   t.equal(empty!.agent_id, null)
   t.equal(empty!.latency_ms, 0.123, 'latency in ms, to the microsecond')

@@ -31,8 +31,16 @@ t.test('the shipped fixtures load: demo-agent covers every status', async (t) =>
 t.test('defaults from the agent; offsets normalized to UTC microseconds', async (t) => {
   const dir = dirWith(t, [AGENT], [{ ...SESSION, start_time: '2026-01-01T02:00:00.5+02:00', end_time: null, status: 'RUNNING' }])
   t.same(loadFixtures(dir).sessions, [{
-    agent_id: 'a', session_id: 's', status: 'RUNNING', start_us: Date.UTC(2026, 0, 1) * 1000 + 500000, end_us: null,
-    agent_name: 'A', agent_version: '1', messages_count: 0, token_usage: null, result: []
+    agent_id: 'a',
+    session_id: 's',
+    status: 'RUNNING',
+    start_us: Date.UTC(2026, 0, 1) * 1000 + 500000,
+    end_us: null,
+    agent_name: 'A',
+    agent_version: '1',
+    messages_count: 0,
+    token_usage: null,
+    result: []
   }])
 })
 

@@ -71,8 +71,15 @@ t.test('control API inserts: given fields are kept, the drawn ones follow them',
   const agent = { agent_id: 'x', agent_name: 'X', agent_version: null }
   // Every field given: nothing is drawn into the record.
   const given = {
-    session_id: 's', status: 'FAILED', start_us: 5, end_us: 9, agent_name: null, agent_version: 'v',
-    messages_count: 3, token_usage: { n: 1 }, result: [{ a: 1 }]
+    session_id: 's',
+    status: 'FAILED',
+    start_us: 5,
+    end_us: 9,
+    agent_name: null,
+    agent_version: 'v',
+    messages_count: 3,
+    token_usage: { n: 1 },
+    result: [{ a: 1 }]
   }
   t.same(generate(1, agent, 0, given), { agent_id: 'x', ...given })
 
