@@ -134,18 +134,26 @@ export const FaultRuleInputSchema = Type.Object({
 }, { additionalProperties: false, title: 'FaultRuleInput' })
 export type FaultRuleInput = Static<typeof FaultRuleInputSchema>
 
-export const FaultRuleSchema = Type.Object({
+// fast-json-stringify writes an object's required properties before its
+// optional ones, and a rule's body, absent when FastAPI's body for the status
+// applies, sits in the middle: so a rule is one of two objects with only
+// required properties, with its body or without.
+const FaultRuleWithBodySchema = Type.Object({
   id: Type.String(),
   match: FaultMatchSchema,
   status: Type.Union([Type.Integer(), Type.Null()]),
   headers: Type.Record(Type.String(), Type.String()),
-  body: Type.Optional(Type.Unknown({ description: 'Absent: FastAPI\'s body for the status' })),
+  body: Type.Unknown(),
   delay_ms: Type.Union([DelayMs, Type.Tuple([DelayMs, DelayMs]), Type.Null()]),
   drop: Type.Boolean(),
   times: Type.Union([Type.Integer(), Type.Null()]),
   hits: Type.Integer({ minimum: 0, description: 'Requests it applied to' }),
   remaining: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'null: unlimited; 0: used up, no longer applies' })
-}, { title: 'FaultRule' })
+}, { title: 'FaultRuleWithBody' })
+export const FaultRuleSchema = Type.Union([
+  FaultRuleWithBodySchema,
+  Type.Omit(FaultRuleWithBodySchema, ['body'], { title: 'FaultRuleWithoutBody' })
+], { title: 'FaultRule', description: 'Without a body: FastAPI\'s body for the status' })
 
 export const FaultListSchema = Type.Object({
   data: Type.Array(FaultRuleSchema, { description: 'In the order they are tried' }),

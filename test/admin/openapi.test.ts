@@ -38,6 +38,33 @@ t.test('every control route, and nothing else', async (t) => {
   t.notMatch(main, /__admin/, 'the emulated API\'s document does not mention it')
 })
 
+// Every route the app serves, as `METHOD /path` (from Fastify's route tree).
+const servedRoutes = async (): Promise<string[]> => {
+  await app.ready()
+  const parents: string[] = []
+  const routes: string[] = []
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const match = /^([│ ]*)[├└]── (\S+) \(([A-Z, ]+)\)$/.exec(line)
+    if (match === null) continue
+    const depth = match[1]!.length / 4
+    parents.length = depth
+    const path = (parents[depth - 1] ?? '') + match[2]!
+    parents.push(path)
+    for (const method of match[3]!.split(', ')) routes.push(`${method} ${path}`)
+  }
+  return routes
+}
+
+t.test('every admin route the app serves is documented, but its document and docs page', async (t) => {
+  const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+    .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))
+  const served = (await servedRoutes())
+    .filter((route) => / \/__admin\//.test(route) && !/ \/__admin\/(openapi\.json|docs)/.test(route))
+    .map((route) => route.replace(/:([A-Za-z_]+)/g, '{$1}'))
+  t.ok(served.length >= 12, 'the route tree was read')
+  t.same(documented.sort(), served.sort())
+})
+
 t.test('parameters, bodies and responses come from the TypeBox schemas', async (t) => {
   const insert = doc.paths['/__admin/agents/{agent_id}/sessions'].post
   t.same(insert.parameters, [{ name: 'agent_id', in: 'path', required: true, description: 'Created by POST when unknown', schema: { minLength: 1, type: 'string' } }])
