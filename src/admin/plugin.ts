@@ -1,16 +1,21 @@
 // The control API, registered by buildServer with prefix /__admin after the
 // emulated API, as an encapsulated plugin: its JSON body parser, validator,
-// serializer, error handler and token check stay inside this scope, so the
-// emulated API still parses no bodies and keeps FastAPI's errors.
+// serializer, error handler, token check and OpenAPI document stay inside
+// this scope, so the emulated API still parses no bodies, keeps FastAPI's
+// errors and its own document (/openapi.json, /docs) lists no admin route.
 import type { FastifyPluginAsync } from 'fastify'
+import swagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TSchema } from '@sinclair/typebox'
+import { HTTP_STATUS_PHRASES } from '../fastapi/status-phrases.js'
 import type { FaultRules } from '../faults/fault-rules.js'
 import type { Journal } from '../journal/request-journal.js'
+import { ErrorSchema } from '../schemas/admin.js'
 import type { Dataset } from '../seed/dataset.js'
 import { agentRoutes } from './agents.js'
 import { datasetRoutes } from './dataset.js'
 import { adminErrorHandler } from './errors.js'
 import { faultRoutes } from './faults.js'
-import { buildAdminDocument, collectRoute, type CollectedRoute } from './openapi.js'
 import { requestRoutes } from './requests.js'
 import { makeAdminTokenHook } from './token.js'
 import { typeBoxValidatorCompiler } from './validation.js'
@@ -25,6 +30,94 @@ export interface AdminOptions {
   token: string | null
 }
 
+interface RouteSchema {
+  hide?: boolean
+  operationId?: string
+  response?: Record<string, TSchema>
+}
+
+// How an admin route appears in the control API's document. Every admin
+// route is `hide: true`, which keeps it out of the emulated API's document
+// (the root @fastify/swagger sees every route); here the documented ones,
+// those with an operationId, are shown again. A response is described by its
+// schema's description below 400, else by its status phrase (not by the
+// referenced AdminError's description); with a token, every operation can
+// answer a 401.
+export const adminOperation = (secured: boolean) => ({ schema, url }: { schema?: RouteSchema, url: string }): { schema?: RouteSchema, url: string } => {
+  if (schema?.operationId === undefined) return { schema, url }
+  const response: Record<string, TSchema> = {}
+  const listed = Object.entries(schema.response ?? {})
+  if (secured) listed.push(['401', ErrorSchema])
+  for (const [status, answer] of listed) {
+    const own = Number(status) < 400 ? answer.description as string | undefined : undefined
+    const description = own ?? HTTP_STATUS_PHRASES.get(Number(status))!
+    // A schema with an $id (AdminError) is a component, referred to by name.
+    response[status] = typeof answer.$id === 'string'
+      ? { $ref: `#/components/schemas/${answer.$id}`, description } as unknown as TSchema
+      : { ...answer, 'x-response-description': description }
+  }
+  return { schema: { ...schema, hide: false, ...(listed.length === 0 ? {} : { response }) }, url }
+}
+
+type Json = Record<string, unknown>
+
+// The components the document refers to, with the ones those refer to: the
+// scope also sees the emulated API's shared schemas (SessionListResponse, ...),
+// which no control route uses.
+const referencedOnly = (document: Json & { components: { schemas: Json } }): Json => {
+  const { schemas } = document.components
+  const used = new Set<string>()
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) { node.forEach(visit); return }
+    if (typeof node !== 'object' || node === null) return
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string') {
+        const name = value.replace('#/components/schemas/', '')
+        if (!used.has(name)) { used.add(name); visit(schemas[name]) }
+      } else visit(value)
+    }
+  }
+  visit({ ...document, components: { ...document.components, schemas: {} } })
+  document.components.schemas = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)))
+  return document
+}
+
+const withoutId = ({ $id, ...schema }: TSchema): Json => JSON.parse(JSON.stringify(schema)) as Json
+
+const documentOptions = (secured: boolean): FastifyDynamicSwaggerOptions => ({
+  // Its own decorator, beside the emulated API's `swagger`.
+  decorator: 'adminSwagger',
+  openapi: {
+    openapi: '3.1.0',
+    info: {
+      title: 'meibel-mock control API',
+      version: '1.0.0',
+      description: 'Test-suite controls of the emulator: its data, a journal of the requests to the emulated API, ' +
+        'and faults. Not part of the emulated Meibel AI API or its document (/openapi.json).'
+    },
+    tags: [
+      { name: 'Data', description: 'Agents and sessions, reset and reseed' },
+      { name: 'Request journal', description: 'The last requests to the emulated API' },
+      { name: 'Faults', description: 'Errors, delays and dropped connections for List Sessions' }
+    ],
+    ...(secured ? { security: [{ AdminToken: [] }] } : {}),
+    components: {
+      schemas: { [ErrorSchema.$id!]: withoutId(ErrorSchema) },
+      securitySchemes: { AdminToken: { type: 'http', scheme: 'bearer', description: 'MEIBEL_MOCK_ADMIN_TOKEN' } }
+    }
+  },
+  transform: adminOperation(secured) as FastifyDynamicSwaggerOptions['transform'],
+  transformObject: (documentObject) => referencedOnly((documentObject as { openapiObject: Json & { components: { schemas: Json } } }).openapiObject),
+  // Components keep their names (AdminError, SessionSummary), not def-N.
+  refResolver: { buildLocalReference: (json) => json.$id as string }
+})
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    adminSwagger: FastifyInstance['swagger']
+  }
+}
+
 export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, { dataset, journal, faults, token }) => {
   // The root removed every parser; JSON comes back here only. An empty body
   // counts as none, since clients send `content-type: application/json` on a
@@ -37,20 +130,27 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, { datas
   })
   app.setErrorHandler(adminErrorHandler)
   app.setValidatorCompiler(typeBoxValidatorCompiler)
-  // Response schemas document the answers; JSON.stringify writes them.
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data))
+  // Answers are written by Fastify's default serializer, fast-json-stringify
+  // compiled from each route's response schemas (keys in schema order).
+  // Before the docs: the token guards them too.
   if (token !== null) app.addHook('onRequest', makeAdminTokenHook(token))
 
-  const routes: CollectedRoute[] = []
-  app.addHook('onRoute', collectRoute(routes))
+  // Before the routes, whose onRoute hooks it collects.
+  await app.register(swagger, documentOptions(token !== null))
   await app.register(agentRoutes, { dataset })
   await app.register(datasetRoutes, { dataset, journal, faults })
   await app.register(requestRoutes, { journal })
   await app.register(faultRoutes, { faults })
 
-  let document: string | undefined
-  app.get('/openapi.json', { schema: { hide: true } }, async (_request, reply) => {
-    document ??= JSON.stringify(buildAdminDocument(routes, { secured: token !== null }))
-    return reply.type('application/json').send(document)
+  // The document has no response schema (it is one of any shape); the
+  // default serializer writes it with JSON.stringify.
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.adminSwagger())
+  // Swagger UI reads the `swagger` decorator, the emulated API's document:
+  // its JSON route is pointed at this scope's instead.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    indexPrefix: ADMIN_PREFIX,
+    transformSpecification: () => app.adminSwagger(),
+    transformSpecificationClone: false
   })
 }

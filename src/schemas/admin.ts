@@ -1,15 +1,16 @@
 // The control API's schemas (src/admin/): the single source for its body,
-// path and query validation (src/admin/validation.ts) and its own OpenAPI
-// document at /__admin/openapi.json (src/admin/openapi.ts). None of them is
-// part of the emulated API or its document.
+// path and query validation (src/admin/validation.ts), the serialization of
+// its answers (fast-json-stringify, through the routes' response schemas) and
+// its own OpenAPI document at /__admin/openapi.json (src/admin/plugin.ts).
+// None of them is part of the emulated API or its document.
 import { Type, type Static } from '@sinclair/typebox'
-import { SESSION_STATUSES, SessionSummarySchema } from './list-sessions.js'
+import { SessionSummarySchema } from './list-sessions.js'
+import { AgentSummarySchema, refineSession, SessionStatusSchema } from './records.js'
 
-// Type.Object rather than Type.Unsafe, so TypeBox's Value can check it.
-const FreeFormObject = Type.Object({}, { additionalProperties: true })
-const NullableString = Type.Union([Type.String(), Type.Null()])
 const DATE_TIME = 'RFC 3339 date-time with at most 6 fractional digits, e.g. 2026-11-20T10:15:30.123456Z'
 
+// Inline in each route's responses, not a shared schema (addSchema): the
+// emulated API's document lists every shared schema, from any scope.
 export const ErrorSchema = Type.Object({
   detail: Type.String()
 }, { $id: 'AdminError', title: 'AdminError', description: 'What was wrong' })
@@ -34,17 +35,16 @@ export const SessionParamsSchema = Type.Object({
 
 // A session in the SessionSummary shape; every field left out is generated
 // from the current seed, consistent with the given ones.
-export const SessionInputSchema = Type.Object({
-  session_id: Type.Optional(Type.String({ minLength: 1, description: 'Unique across all agents' })),
-  status: Type.Optional(Type.Union(SESSION_STATUSES.map((s) => Type.Literal(s)))),
-  start_time: Type.Optional(Type.String({ description: DATE_TIME })),
-  end_time: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: `${DATE_TIME}, not before start_time; null while running` })),
-  agent_name: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "Default: the agent's" })),
-  agent_version: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "Default: the agent's" })),
-  messages_count: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
-  token_usage: Type.Optional(Type.Union([FreeFormObject, Type.Null()])),
-  result: Type.Optional(Type.Array(FreeFormObject))
-}, { additionalProperties: false, title: 'SessionInput' })
+const { agent_name: agentName, agent_version: agentVersion } = SessionSummarySchema.properties
+export const SessionInputSchema = Type.Partial(refineSession({
+  session_id: Type.String({ minLength: 1, description: 'Unique across all agents' }),
+  status: SessionStatusSchema,
+  start_time: Type.String({ description: DATE_TIME }),
+  end_time: Type.Union([Type.String(), Type.Null()], { description: `${DATE_TIME}, not before start_time; null while running` }),
+  agent_name: { ...agentName, description: "Default: the agent's" },
+  agent_version: { ...agentVersion, description: "Default: the agent's" },
+  messages_count: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
+}), { additionalProperties: false, title: 'SessionInput' })
 export type SessionInput = Static<typeof SessionInputSchema>
 
 export const InsertSessionsBodySchema = Type.Union([
@@ -53,16 +53,10 @@ export const InsertSessionsBodySchema = Type.Union([
 ], { description: 'One session, or a list inserted all or nothing' })
 export type InsertSessionsBody = Static<typeof InsertSessionsBodySchema>
 
-export const InsertSessionsResponseSchema = Type.Union([SessionSummarySchema, Type.Array(SessionSummarySchema)], {
+const SessionSummaryRef = Type.Ref(SessionSummarySchema)
+export const InsertSessionsResponseSchema = Type.Union([SessionSummaryRef, Type.Array(SessionSummaryRef)], {
   description: 'The stored sessions as List Sessions sends them: one, or a list in the order given'
 })
-
-export const AgentSummarySchema = Type.Object({
-  agent_id: Type.String(),
-  agent_name: NullableString,
-  agent_version: NullableString,
-  sessions_count: Type.Integer({ minimum: 0 })
-}, { title: 'AgentSummary' })
 
 export const AgentListSchema = Type.Object({
   data: Type.Array(AgentSummarySchema),
@@ -140,18 +134,26 @@ export const FaultRuleInputSchema = Type.Object({
 }, { additionalProperties: false, title: 'FaultRuleInput' })
 export type FaultRuleInput = Static<typeof FaultRuleInputSchema>
 
-export const FaultRuleSchema = Type.Object({
+// fast-json-stringify writes an object's required properties before its
+// optional ones, and a rule's body, absent when FastAPI's body for the status
+// applies, sits in the middle: so a rule is one of two objects with only
+// required properties, with its body or without.
+const FaultRuleWithBodySchema = Type.Object({
   id: Type.String(),
   match: FaultMatchSchema,
   status: Type.Union([Type.Integer(), Type.Null()]),
   headers: Type.Record(Type.String(), Type.String()),
-  body: Type.Optional(Type.Unknown({ description: 'Absent: FastAPI\'s body for the status' })),
+  body: Type.Unknown(),
   delay_ms: Type.Union([DelayMs, Type.Tuple([DelayMs, DelayMs]), Type.Null()]),
   drop: Type.Boolean(),
   times: Type.Union([Type.Integer(), Type.Null()]),
   hits: Type.Integer({ minimum: 0, description: 'Requests it applied to' }),
   remaining: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'null: unlimited; 0: used up, no longer applies' })
-}, { title: 'FaultRule' })
+}, { title: 'FaultRuleWithBody' })
+export const FaultRuleSchema = Type.Union([
+  FaultRuleWithBodySchema,
+  Type.Omit(FaultRuleWithBodySchema, ['body'], { title: 'FaultRuleWithoutBody' })
+], { title: 'FaultRule', description: 'Without a body: FastAPI\'s body for the status' })
 
 export const FaultListSchema = Type.Object({
   data: Type.Array(FaultRuleSchema, { description: 'In the order they are tried' }),

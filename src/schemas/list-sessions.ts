@@ -3,7 +3,7 @@
 // (fast-json-stringify) and the served OpenAPI document. Each schema mirrors
 // openapi/meibel-api-v2.list-sessions.yaml, property order included, because
 // the property order is the key order of the JSON the real service sends (§9).
-import { Type, type Static } from '@sinclair/typebox'
+import { Kind, Type, TypeRegistry, type Static } from '@sinclair/typebox'
 
 export const SESSION_STATUSES = ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELED', 'TERMINATED'] as const
 export type SessionStatus = (typeof SESSION_STATUSES)[number]
@@ -37,8 +37,13 @@ export const ListSessionsQuerySchema = Type.Object({
 export type ListSessionsQuery = Static<typeof ListSessionsQuerySchema>
 
 // `additionalProperties: true` objects: free-form JSON, exactly as the spec
-// writes them (Type.Object would add an empty `properties`).
-export const FreeFormObject = Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })
+// writes them (Type.Object would add an empty `properties` to the served
+// document). The one definition for the contract, the control API and the
+// fixtures: a kind of its own, registered with TypeBox so that its Value
+// checks it (any object, not an array) where sessions are given.
+const FREE_FORM_OBJECT = 'FreeFormObject'
+TypeRegistry.Set(FREE_FORM_OBJECT, (_schema, value) => typeof value === 'object' && value !== null && !Array.isArray(value))
+export const FreeFormObject = Type.Unsafe<Record<string, unknown>>({ [Kind]: FREE_FORM_OBJECT, type: 'object', additionalProperties: true })
 
 export const SessionSummarySchema = Type.Object({
   session_id: Type.String({ title: 'Session Id' }),

@@ -5,36 +5,38 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { SESSION_STATUSES } from '../schemas/list-sessions.js'
+import { AgentRecordSchema, refineSession, SessionStatusSchema, type AgentRecord, type SessionRecord } from '../schemas/records.js'
+import { allowedBy, mostSpecific } from '../schemas/value-errors.js'
 import { readSessionTime } from '../store/datetime.js'
 import { StartupError } from '../errors.js'
 import { ENDS_BEFORE_START, fieldMessage, recordLabel } from './record-errors.js'
-import type { AgentRecord, SessionRecord } from '../store/sessions-store.js'
 
-const FreeFormObject = Type.Object({}, { additionalProperties: true })
+const NonEmptyString = Type.String({ minLength: 1 })
 const NonNegativeInt = Type.Integer({ minimum: 0 })
 
-export const FixtureAgentSchema = Type.Object({
-  agent_id: Type.String({ minLength: 1, pattern: '^[^/]+$' }),
-  agent_name: Type.Union([Type.String(), Type.Null()]),
-  agent_version: Type.Union([Type.String(), Type.Null()]),
+export const FixtureAgentSchema = Type.Composite([
+  Type.Object({ agent_id: Type.String({ minLength: 1, pattern: '^[^/]+$' }) }),
+  Type.Omit(AgentRecordSchema, ['agent_id']),
   // How many sessions the seeded generator adds for this agent.
-  generated_sessions: NonNegativeInt
-}, { additionalProperties: false })
+  Type.Object({ generated_sessions: NonNegativeInt })
+], { additionalProperties: false })
 export type FixtureAgent = Static<typeof FixtureAgentSchema>
 
-export const FixtureSessionSchema = Type.Object({
-  agent_id: Type.String({ minLength: 1 }),
-  session_id: Type.String({ minLength: 1 }),
-  status: Type.Union(SESSION_STATUSES.map((s) => Type.Literal(s))),
-  start_time: Type.String({ minLength: 1 }),
-  end_time: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
-  agent_name: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  agent_version: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  messages_count: Type.Optional(NonNegativeInt),
-  token_usage: Type.Optional(Type.Union([FreeFormObject, Type.Null()])),
-  result: Type.Optional(Type.Array(FreeFormObject))
-}, { additionalProperties: false })
+// A session in the SessionSummary shape plus its agent_id; the fields
+// after end_time default to the agent's or the contract's defaults.
+const FixtureFields = refineSession({
+  session_id: NonEmptyString,
+  status: SessionStatusSchema,
+  start_time: NonEmptyString,
+  end_time: Type.Union([NonEmptyString, Type.Null()]),
+  messages_count: NonNegativeInt
+})
+const REQUIRED_FIELDS = ['session_id', 'status', 'start_time', 'end_time'] as const
+export const FixtureSessionSchema = Type.Composite([
+  Type.Object({ agent_id: NonEmptyString }),
+  Type.Required(Type.Pick(FixtureFields, REQUIRED_FIELDS)),
+  Type.Partial(Type.Omit(FixtureFields, REQUIRED_FIELDS))
+], { additionalProperties: false })
 export type FixtureSession = Static<typeof FixtureSessionSchema>
 
 export interface Fixtures {
@@ -63,10 +65,11 @@ const placeOf = (file: string, index: number, record: unknown, idKey: string): s
   `${file}: ${recordLabel(index, record, idKey)}`
 
 const check = <T extends TSchema>(schema: T, record: unknown, place: string): Static<T> => {
-  const [error] = Value.Errors(schema, record)
-  if (error === undefined) return record as Static<T>
+  const first = Value.Errors(schema, record).First()
+  if (first === undefined) return record as Static<T>
+  const error = mostSpecific(first)
   const field = error.path === '' ? '(record)' : error.path.slice(1).replace(/\//g, '.')
-  throw fieldError(place, field, error.message.toLowerCase())
+  throw fieldError(place, field, allowedBy(error) ?? error.message.toLowerCase())
 }
 
 const fieldError = (place: string, field: string, message: string): StartupError =>

@@ -7,7 +7,7 @@ import type { Faker } from '@faker-js/faker'
 // index (which loads every locale); its instance is only used as a template.
 import { faker as englishTemplate } from '@faker-js/faker/locale/en'
 import type { SessionStatus } from '../schemas/list-sessions.js'
-import type { AgentRecord, SessionRecord } from '../store/sessions-store.js'
+import type { AgentRecord, SessionRecord } from '../schemas/records.js'
 import type { FixtureAgent } from './fixtures.js'
 
 // The pinned clock: every generated session lies before this instant.
@@ -45,9 +45,9 @@ const FAILURES = [
   { code: 'datasource_unavailable', message: 'Datasource did not answer' }
 ] as const
 
-const makeResult = (faker: Faker, status: SessionStatus): Array<Record<string, unknown>> => {
+const makeResult = (faker: Faker, status: SessionStatus): SessionRecord['result'] => {
   if (status === 'COMPLETED') {
-    const items: Array<Record<string, unknown>> = [{
+    const items: SessionRecord['result'] = [{
       type: 'message',
       role: 'assistant',
       content: faker.lorem.sentences({ min: 1, max: 3 })

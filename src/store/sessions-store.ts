@@ -6,28 +6,13 @@
 // page reads only the rows it returns, and the count reads only the index.
 import Database from 'better-sqlite3'
 import type { StoredSession } from '../schemas/list-sessions.js'
+import type { AgentRecord, AgentSummary, SessionRecord } from '../schemas/records.js'
 import { serializeSession } from '../schemas/serialize.js'
 import { formatDateTimeMicros } from './datetime.js'
 
-export interface AgentRecord {
-  agent_id: string
-  agent_name: string | null
-  agent_version: string | null
-}
-
-// A session as the store keeps it: times as microseconds since the epoch.
-export interface SessionRecord {
-  agent_id: string
-  session_id: string
-  status: string
-  start_us: number
-  end_us: number | null
-  agent_name: string | null
-  agent_version: string | null
-  messages_count: number
-  token_usage: Record<string, unknown> | null
-  result: Array<Record<string, unknown>>
-}
+// The records it keeps (times as microseconds since the epoch), derived from
+// the contract's SessionSummary.
+export type { AgentRecord, AgentSummary, SessionRecord } from '../schemas/records.js'
 
 export type SortKey = 'start_time' | 'status'
 export type SortOrder = 'asc' | 'desc'
@@ -41,10 +26,6 @@ export interface ListQuery {
   offset: number
   // null: everything from offset on.
   limit: number | null
-}
-
-export interface AgentSummary extends AgentRecord {
-  sessions_count: number
 }
 
 export interface SessionsStore {

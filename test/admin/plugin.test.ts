@@ -9,7 +9,7 @@ const ALL = `{"data":[${S2},${S3},${S1}],"total":3}`
 
 t.test('--no-admin: /__admin is a plain FastAPI-style 404', async (t) => {
   const app = await build(t, { fixturesDir: GOLDEN_FIXTURES, admin: false })
-  for (const [method, url] of [['GET', '/__admin/agents'], ['POST', '/__admin/reset'], ['GET', '/__admin/openapi.json'], ['GET', '/__admin/requests'], ['DELETE', '/__admin/faults']]) {
+  for (const [method, url] of [['GET', '/__admin/agents'], ['POST', '/__admin/reset'], ['GET', '/__admin/openapi.json'], ['GET', '/__admin/docs'], ['GET', '/__admin/docs/json'], ['GET', '/__admin/requests'], ['DELETE', '/__admin/faults']]) {
     const res = await call(app, method!, url!, method === 'POST' ? {} : undefined)
     t.same([res.status, res.body, res.headers['content-type']], [404, '{"detail":"Not Found"}', 'application/json'], `${method} ${url}`)
   }
@@ -39,6 +39,13 @@ t.test('MEIBEL_MOCK_ADMIN_TOKEN: every control call needs the bearer token', asy
   t.equal((await call(app, 'GET', '/__admin/openapi.json')).status, 401, 'the document too')
   const doc = await call(app, 'GET', '/__admin/openapi.json', undefined, { authorization: 'Bearer s3cret token' })
   t.same(doc.json.security, [{ AdminToken: [] }], 'which says so')
+  t.same(doc.json.paths['/__admin/agents'].get.responses['401'], {
+    description: 'Unauthorized', content: { 'application/json': { schema: { $ref: '#/components/schemas/AdminError' } } }
+  }, 'every operation can answer a 401')
+  for (const url of ['/__admin/docs', '/__admin/docs/', '/__admin/docs/json', '/__admin/docs/static/swagger-initializer.js']) {
+    t.equal((await call(app, 'GET', url)).status, 401, `${url} needs the token`)
+    t.equal((await call(app, 'GET', url, undefined, { authorization: 'Bearer s3cret token' })).status, 200, `${url} with it`)
+  }
   t.equal((await listSessions(app, 'a1')).body, ALL, 'the emulated API needs no token')
   t.equal((await call(app, 'GET', '/health')).status, 200)
 })
@@ -79,4 +86,28 @@ t.test('anything but a 4xx is a logged 500 with a detail', async (t) => {
 t.test('the emulated API with a key is unaffected by the control API', async (t) => {
   const app = await build(t, { fixturesDir: GOLDEN_FIXTURES, apiKeys: ['test-key'] })
   t.equal((await listSessions(app, 'a1', '', KEY)).body, ALL)
+})
+
+t.test('answers go through their response schemas, free-form objects whole', async (t) => {
+  const app = await build(t, { fixturesDir: GOLDEN_FIXTURES })
+  const session = {
+    session_id: 'free', status: 'COMPLETED', start_time: '2026-01-01T00:00:00Z', end_time: '2026-01-01T00:00:01Z',
+    agent_name: 'N', agent_version: null, messages_count: 2,
+    token_usage: { input_tokens: 1, nested: { deep: [1, { x: null }] }, ratio: 0.5 },
+    result: [{ type: 'message', extra: { a: 'b' } }, {}]
+  }
+  const inserted = await call(app, 'POST', '/__admin/agents/free-agent/sessions', session)
+  t.equal(inserted.status, 201)
+  t.equal(inserted.body, JSON.stringify(session), 'every property, in the contract\'s key order')
+  t.equal((await listSessions(app, 'free-agent')).body, `{"data":[${inserted.body}],"total":1}`, 'the bytes List Sessions sends')
+  const stray = await call(app, 'POST', '/__admin/faults', {
+    match: { agent_id: 'a1', query: { status: 'RUNNING', limit: '1' } },
+    status: 503,
+    headers: { 'Retry-After': '2', 'X-Other': 'y' },
+    body: { detail: 'down', nested: { list: [1, 'two', null] } }
+  })
+  t.equal(stray.body, '{"id":"f1","match":{"agent_id":"a1","query":{"status":"RUNNING","limit":"1"}},"status":503,' +
+    '"headers":{"Retry-After":"2","X-Other":"y"},"body":{"detail":"down","nested":{"list":[1,"two",null]}},' +
+    '"delay_ms":null,"drop":false,"times":null,"hits":0,"remaining":null}')
+  t.equal((await call(app, 'GET', '/__admin/faults')).body, `{"data":[${stray.body}],"total":1}`)
 })

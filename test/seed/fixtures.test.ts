@@ -73,3 +73,20 @@ t.test('a record that does not fit names file, record and field', async (t) => {
     }
   }
 })
+
+t.test('a union says what it allows, not "expected union value"', async (t) => {
+  const cases: Array<[string, Record<string, unknown>, string]> = [
+    ['status', { status: 'DONE' }, 'field "status": expected one of "RUNNING", "COMPLETED", "FAILED", "CANCELED", "TERMINATED"'],
+    ['nullable string', { end_time: 5 }, 'field "end_time": expected string or null'],
+    ['empty end', { end_time: '' }, 'field "end_time": expected string length greater or equal to 1'],
+    ['nullable name', { agent_name: 1 }, 'field "agent_name": expected string or null'],
+    ['free-form object or null', { token_usage: [] }, 'field "token_usage": expected object or null'],
+    ['free-form object', { result: [{ any: 'thing' }, 1] }, 'field "result.1": expected object']
+  ]
+  for (const [name, fields, message] of cases) {
+    const dir = dirWith(t, [AGENT], [{ ...SESSION, ...fields }])
+    t.throws(() => loadFixtures(dir), { message: `${join(dir, 'sessions.json')}: record 0 (session_id "s"): ${message}` }, name)
+  }
+  const kept = dirWith(t, [AGENT], [{ ...SESSION, token_usage: { a: { b: [1] } }, result: [{ x: 1, y: null }] }])
+  t.match(loadFixtures(kept).sessions[0], { token_usage: { a: { b: [1] } }, result: [{ x: 1, y: null }] }, 'free-form objects keep every property')
+})
