@@ -120,5 +120,6 @@ export const loadFixtures = (dir: string): Fixtures => {
   return { agents, sessions }
 }
 
-export const toAgentRecord = ({ agent_id, agent_name, agent_version }: FixtureAgent): AgentRecord =>
-  ({ agent_id, agent_name, agent_version })
+// The record without the fixture-only generated_sessions count.
+export const toAgentRecord = (agent: FixtureAgent): AgentRecord =>
+  ({ agent_id: agent.agent_id, agent_name: agent.agent_name, agent_version: agent.agent_version })

@@ -91,8 +91,13 @@ t.test('the emulated API with a key is unaffected by the control API', async (t)
 t.test('answers go through their response schemas, free-form objects whole', async (t) => {
   const app = await build(t, { fixturesDir: GOLDEN_FIXTURES })
   const session = {
-    session_id: 'free', status: 'COMPLETED', start_time: '2026-01-01T00:00:00Z', end_time: '2026-01-01T00:00:01Z',
-    agent_name: 'N', agent_version: null, messages_count: 2,
+    session_id: 'free',
+    status: 'COMPLETED',
+    start_time: '2026-01-01T00:00:00Z',
+    end_time: '2026-01-01T00:00:01Z',
+    agent_name: 'N',
+    agent_version: null,
+    messages_count: 2,
     token_usage: { input_tokens: 1, nested: { deep: [1, { x: null }] }, ratio: 0.5 },
     result: [{ type: 'message', extra: { a: 'b' } }, {}]
   }
