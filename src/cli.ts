@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// The only module that listens, reads process.env and handles signals.
+// The only module that reads process.env and handles signals; it starts the
+// emulator through src/start.ts, as the programmatic API does.
 import { readFileSync } from 'node:fs'
+import type { FastifyInstance } from 'fastify'
 import { HELP, parseCli } from './config.js'
 import { StartupError } from './errors.js'
-import { buildServer } from './server.js'
+import { ListenError, startServer } from './start.js'
 
 // Bad configuration, fixtures or keys file (a StartupError): one line on stderr, exit code 2.
 export const EXIT_BAD_CONFIG = 2
+// The address could not be bound (a ListenError): one line on stderr, exit code 1.
+export const EXIT_CANNOT_LISTEN = 1
 
 const version = (): string =>
   (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
@@ -16,28 +20,9 @@ const fail = (message: string, code: number): never => {
   process.exit(code)
 }
 
-const main = async (): Promise<void> => {
-  let parsed
-  try {
-    parsed = parseCli(process.argv.slice(2), process.env)
-  } catch (err) {
-    if (err instanceof StartupError) return fail(err.message, EXIT_BAD_CONFIG)
-    throw err
-  }
-  if (parsed.action === 'help') { process.stdout.write(HELP); return }
-  if (parsed.action === 'version') { process.stdout.write(`${version()}\n`); return }
-  const { config } = parsed
-
-  let app
-  try {
-    app = await buildServer(config)
-  } catch (err) {
-    if (err instanceof StartupError) return fail(err.message, EXIT_BAD_CONFIG)
-    throw err
-  }
-
-  // SIGINT/SIGTERM: stop accepting, let in-flight requests finish, close the
-  // database (an onClose hook), exit 0. A second signal exits at once.
+// SIGINT/SIGTERM: stop accepting, let in-flight requests finish, close the
+// database (an onClose hook), exit 0. A second signal exits at once.
+const handleSignals = (app: FastifyInstance): void => {
   let closing = false
   const shutdown = (signal: NodeJS.Signals): void => {
     if (closing) process.exit(1)
@@ -50,12 +35,26 @@ const main = async (): Promise<void> => {
   }
   process.on('SIGINT', shutdown)
   process.on('SIGTERM', shutdown)
+}
+
+const main = async (): Promise<void> => {
+  let parsed
+  try {
+    parsed = parseCli(process.argv.slice(2), process.env)
+  } catch (err) {
+    if (err instanceof StartupError) return fail(err.message, EXIT_BAD_CONFIG)
+    throw err
+  }
+  if (parsed.action === 'help') { process.stdout.write(HELP); return }
+  if (parsed.action === 'version') { process.stdout.write(`${version()}\n`); return }
 
   try {
-    await app.listen({ port: config.port, host: config.host })
+    // Signals are handled from the moment the instance exists, as before it listens.
+    await startServer(parsed.config, { onBuilt: handleSignals })
   } catch (err) {
-    await app.close()
-    return fail(`cannot listen on ${config.host}:${config.port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1)
+    if (err instanceof ListenError) return fail(err.message, EXIT_CANNOT_LISTEN)
+    if (err instanceof StartupError) return fail(err.message, EXIT_BAD_CONFIG)
+    throw err
   }
 }
 

@@ -1,0 +1,74 @@
+// startServer: builds, listens on a real port, closes; the failures the CLI
+// and the programmatic API share.
+import t from 'tap'
+import { createServer, type AddressInfo } from 'node:net'
+import type { FastifyInstance } from 'fastify'
+import { makeConfig } from '../src/config.js'
+import { StartupError } from '../src/errors.js'
+import { ListenError, listenFailure, startServer, urlHost } from '../src/start.js'
+import { GOLDEN_FIXTURES, KEY } from './helper.js'
+import { tryConnect } from './cli/cli-process.js'
+
+const config = (overrides = {}): ReturnType<typeof makeConfig> =>
+  makeConfig({ logLevel: 'silent', port: 0, fixturesDir: GOLDEN_FIXTURES, ...overrides })
+
+t.test('listens on a free port for port 0, answers over HTTP, and close() stops it once', async (t) => {
+  let built = 0
+  const server = await startServer(config(), { onBuilt: () => { built++ } })
+  t.equal(built, 1, 'onBuilt was called once')
+  t.ok(server.port > 0, `a port was picked (${server.port})`)
+  t.equal(server.url, `http://127.0.0.1:${server.port}`)
+  t.equal((server.app.server.address() as AddressInfo).port, server.port, 'the port the server reports')
+  const res = await fetch(`${server.url}/v2/agents/a1/sessions?limit=1`, { headers: KEY })
+  t.equal(res.status, 200)
+  t.equal(((await res.json()) as { total: number }).total, 3, 'test/fixtures/golden/sessions.json has 3 sessions of a1')
+  const first = server.close()
+  t.equal(server.close(), first, 'a second close() returns the same promise')
+  await first
+  t.equal(await tryConnect(server.port), 'ECONNREFUSED', 'nothing listens afterwards')
+})
+
+t.test('a port in use: a ListenError (a StartupError) with the CLI\'s line, and the instance closed', async (t) => {
+  const blocker = createServer()
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => blocker.close(() => { resolve() })))
+  const { port } = blocker.address() as AddressInfo
+  let app: FastifyInstance | undefined
+  const error = await startServer(config({ port }), { onBuilt: (built) => { app = built } }).catch((err: unknown) => err)
+  t.ok(error instanceof ListenError, 'a ListenError')
+  t.ok(error instanceof StartupError, 'which is a StartupError')
+  t.equal((error as Error).name, 'ListenError')
+  t.equal((error as Error).message, `cannot listen on 127.0.0.1:${port}: EADDRINUSE`)
+  t.equal(((error as Error).cause as NodeJS.ErrnoException).code, 'EADDRINUSE', 'the cause is kept')
+  // Closed, not left half-open: Fastify refuses to serve a closed instance.
+  t.ok(app !== undefined, 'it had been built')
+  await t.rejects(app!.inject({ url: '/health' }), 'the instance was closed')
+})
+
+t.test('a bad fixtures folder rejects with the StartupError buildServer throws, before listening', async (t) => {
+  let built = false
+  await t.rejects(startServer(config({ fixturesDir: '/nonexistent-meibel-mock' }), { onBuilt: () => { built = true } }),
+    { name: 'StartupError', message: /agents\.json: cannot read: ENOENT$/ })
+  t.equal(built, false, 'never built')
+})
+
+t.test('listenFailure names the address and the error code, or the message without one', async (t) => {
+  const c = config({ host: 'example.invalid', port: 8000 })
+  t.equal(listenFailure(c, Object.assign(new Error('x'), { code: 'EACCES' })), 'cannot listen on example.invalid:8000: EACCES')
+  t.equal(listenFailure(c, new Error('no such thing')), 'cannot listen on example.invalid:8000: no such thing')
+})
+
+t.test('urlHost: wildcards become their loopback, IPv6 addresses get brackets', async (t) => {
+  t.equal(urlHost('127.0.0.1'), '127.0.0.1')
+  t.equal(urlHost('localhost'), 'localhost')
+  t.equal(urlHost('0.0.0.0'), '127.0.0.1')
+  t.equal(urlHost('::'), '[::1]')
+  t.equal(urlHost('::1'), '[::1]')
+})
+
+t.test('on a wildcard address, url points at loopback and answers', async (t) => {
+  const server = await startServer(config({ host: '0.0.0.0' }))
+  t.teardown(server.close)
+  t.equal(server.url, `http://127.0.0.1:${server.port}`)
+  t.equal((await fetch(`${server.url}/health`)).status, 200)
+})
