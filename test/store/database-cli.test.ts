@@ -1,9 +1,11 @@
 // Bad --db files through the real CLI: one line on stderr and exit code 2,
 // no stack trace; two emulators on one file never both start.
 import t from 'tap'
+import { spawnSync } from 'node:child_process'
+import { chmodSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
-import { ensureBuilt, runCli, startCli } from '../cli/cli-process.js'
+import { childEnv, CLI, ensureBuilt, ROOT, runCli, startCli } from '../cli/cli-process.js'
 
 t.comment(`dist/: ${await ensureBuilt()}`)
 
@@ -55,4 +57,24 @@ t.test('a file in use by a running emulator: the second one exits 2, the first k
     t.match((started.reason as Error).message, /exited before the expected log line; stderr: meibel-mock: .*: in use by another process/, 'the other one won')
     t.equal(ran.value.code, null, 'and served until killed')
   }
+})
+
+// The tests run as root, which the kernel lets write anywhere; as the
+// unprivileged user `nobody` (uid 65534) a file or folder owned by root is
+// read-only for real.
+t.test('read-only for the user that runs it: one line, exit 2', { skip: process.getuid?.() === 0 ? false : 'needs root to run the CLI as nobody' }, async (t) => {
+  const dir = t.testdir({ locked: {}, open: {} })
+  chmodSync(dir, 0o755)
+  chmodSync(join(dir, 'locked'), 0o755)
+  chmodSync(join(dir, 'open'), 0o777)
+  writeFileSync(join(dir, 'open', 'x.db'), '')
+  chmodSync(join(dir, 'open', 'x.db'), 0o644)
+  // Without tap's process tracking, which would write its record as nobody.
+  const env = Object.fromEntries(Object.entries(childEnv()).filter(([key]) => key !== 'NODE_OPTIONS' && !key.startsWith('_TAPJS_')))
+  const asNobody = (path: string): { status: number | null, stderr: string } =>
+    spawnSync(process.execPath, [CLI, '--port', '0', '--db', path], { cwd: ROOT, env, uid: 65534, gid: 65534, encoding: 'utf8', timeout: 10_000 })
+  const inLocked = asNobody(join(dir, 'locked', 'x.db'))
+  t.same(inLocked, { ...inLocked, status: 2, stderr: `meibel-mock: ${join(dir, 'locked', 'x.db')}: the folder ${join(dir, 'locked')} is read-only; make it writable or point --db at another file\n` })
+  const file = asNobody(join(dir, 'open', 'x.db'))
+  t.same(file, { ...file, status: 2, stderr: `meibel-mock: ${join(dir, 'open', 'x.db')}: read-only; make it writable or point --db at another file\n` })
 })
