@@ -11,7 +11,7 @@ import { parseQueryString } from './fastapi/urllib.js'
 import { canonicalTarget, makeNotFoundHandler } from './fastapi/routing.js'
 import { makeFaultHook } from './faults/fault-hook.js'
 import { makeFaultRules, type FaultRules } from './faults/fault-rules.js'
-import { makeJournal, makeJournalHook, type Journal } from './journal/request-journal.js'
+import { makeJournal, makeJournalHook, maskSecretHeaders, type Journal } from './journal/request-journal.js'
 import { registerOpenApi } from './plugins/openapi.js'
 import { healthRoutes } from './routes/health.js'
 import { EMULATED_ROUTES, emulatedApi } from './routes/emulated-routes.js'
@@ -24,6 +24,7 @@ import { openSessionsStore, type SessionsStore } from './store/sessions-store.js
 // Fastify's own JSON media type; Starlette sends no charset (§6, §9).
 const FASTIFY_JSON = 'application/json; charset=utf-8'
 
+// A bad --db file is a StartupError from openSessionsStore (src/store/database.ts).
 const openSeededStore = (config: Config, fixtures: Fixtures): SessionsStore => {
   const store = openSessionsStore(config.db)
   try {
@@ -39,7 +40,7 @@ const openSeededStore = (config: Config, fixtures: Fixtures): SessionsStore => {
 
 const adminState = (store: SessionsStore, fixtures: Fixtures, config: Config): { dataset: Dataset, journal: Journal, faults: FaultRules } => {
   const dataset = makeDataset(store, fixtures, config.seed)
-  return { dataset, journal: makeJournal(config.journalSize), faults: makeFaultRules(() => dataset.seed) }
+  return { dataset, journal: makeJournal(config.journalSize, config.journalBytes), faults: makeFaultRules(() => dataset.seed) }
 }
 
 // --api-keys-file, --api-keys, or any non-empty key (null).
@@ -69,9 +70,9 @@ export const buildServer = async (config: Config, { logStream }: BuildOptions = 
       level: config.logLevel,
       ...(logStream === undefined ? {} : { stream: logStream }),
       // At debug, each request is logged with its headers (what did my client
-      // send?), the API key and any bearer token redacted.
-      serializers: { req: (req) => ({ method: req.method, url: req.url, headers: req.headers }) },
-      redact: { paths: ['req.headers["meibel-api-key"]', 'req.headers.authorization'], censor: '[redacted]' }
+      // send?), the secret ones (API key, credentials, cookies) redacted as
+      // in the journal.
+      serializers: { req: (req) => ({ method: req.method, url: req.url, headers: maskSecretHeaders(req.headers, '[redacted]') }) }
     },
     // Per-request logs only at debug and trace: they cost throughput.
     logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
@@ -145,6 +146,11 @@ export const buildServer = async (config: Config, { logStream }: BuildOptions = 
   })
   if (admin !== null) await app.register(adminPlugin, { prefix: ADMIN_PREFIX, ...admin, token: config.adminToken })
 
+  // A database failure while running: one error line per kind (SQLITE_CORRUPT,
+  // SQLITE_IOERR, ...), not one per request; /ready answers 503 from then on.
+  store.onFailure(({ kind, message }) => {
+    app.log.error({ kind }, `database failure ${kind}: ${message}; GET /ready answers 503 until a restart`)
+  })
   app.addHook('onClose', async () => { store.close() })
   return app
 }

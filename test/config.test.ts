@@ -46,7 +46,8 @@ const SPECS: Record<OptionKey, Spec> = {
   logLevel: { flag: '--log-level', arg: 'LEVEL', env: 'MEIBEL_MOCK_LOG_LEVEL', expected: 'one of fatal, error, warn, info, debug, trace, silent', expectedValue: 'one of fatal, error, warn, info, debug, trace, silent', bad: 'loud' },
   admin: { flag: '--no-admin', arg: null, env: 'MEIBEL_MOCK_ADMIN', expected: '1 or 0 (or true/false, yes/no, on/off)', expectedValue: 'true or false', bad: 'nope' },
   adminToken: { flag: null, arg: null, env: 'MEIBEL_MOCK_ADMIN_TOKEN', expected: 'a non-empty token', expectedValue: 'a non-empty token', bad: null },
-  journalSize: { flag: '--journal-size', arg: 'N', env: 'MEIBEL_MOCK_JOURNAL_SIZE', expected: 'a whole number from 0 to 1000000', expectedValue: 'a whole number from 0 to 1000000', bad: '1000001' }
+  journalSize: { flag: '--journal-size', arg: 'N', env: 'MEIBEL_MOCK_JOURNAL_SIZE', expected: 'a whole number from 0 to 1000000', expectedValue: 'a whole number from 0 to 1000000', bad: '1000001' },
+  journalBytes: { flag: '--journal-bytes', arg: 'N', env: 'MEIBEL_MOCK_JOURNAL_BYTES', expected: 'a whole number from 0 to 1073741824', expectedValue: 'a whole number from 0 to 1073741824', bad: '1073741825' }
 }
 const KEYS = Object.keys(SPECS) as OptionKey[]
 
@@ -84,7 +85,8 @@ t.test('the table: every option with its flag and variable, DEFAULT_CONFIG deriv
     logLevel: 'info',
     admin: true,
     adminToken: null,
-    journalSize: 1000
+    journalSize: 1000,
+    journalBytes: 16777216
   })
   t.same(Object.keys(DEFAULT_CONFIG), KEYS, 'one default per entry, in table order')
   for (const key of KEYS) t.equal(DEFAULT_CONFIG[key], OPTIONS[key].default, `DEFAULT_CONFIG.${key} is the entry's default`)
@@ -103,7 +105,7 @@ t.test('env over defaults, flags over env', async (t) => {
     MEIBEL_MOCK_STRICT: 'true',
     MEIBEL_MOCK_LOG_LEVEL: 'warn'
   }
-  const control = { admin: true, adminToken: null, journalSize: 1000 }
+  const control = { admin: true, adminToken: null, journalSize: 1000, journalBytes: 16777216 }
   t.same(serve([], env), { port: 9001, host: '0.0.0.0', db: '/tmp/x.db', seed: 7, fixturesDir: '/fx', apiKeys: ['a', 'b'], apiKeysFile: null, strict: true, logLevel: 'warn', ...control })
   t.same(serve(['--port', '0', '--host', '::1', '--db', 'f.db', '--seed', '9', '--fixtures', 'd', '--api-keys', 'k', '--strict', '--log-level', 'silent'], env),
     { port: 0, host: '::1', db: 'f.db', seed: 9, fixturesDir: 'd', apiKeys: ['k'], apiKeysFile: null, strict: true, logLevel: 'silent', ...control })
@@ -144,6 +146,18 @@ t.test('control API options: env over defaults, flags over env', async (t) => {
   t.equal(serve(['--journal-size', '1000000']).journalSize, 1_000_000, 'the bound itself is allowed')
   t.equal(serve(['--seed', '4294967295']).seed, 2 ** 32 - 1, 'the largest seed')
   t.equal(serve(['--port', '65535']).port, 65535, 'the largest port')
+})
+
+t.test('--journal-bytes: the journal\'s byte budget, 16 MiB by default, at most 1 GiB', async (t) => {
+  t.equal(serve([]).journalBytes, 16 * 1024 * 1024)
+  t.equal(serve([], { MEIBEL_MOCK_JOURNAL_BYTES: '65536' }).journalBytes, 65536)
+  t.equal(serve(['--journal-bytes', '4096'], { MEIBEL_MOCK_JOURNAL_BYTES: '65536' }).journalBytes, 4096, 'the flag over the variable')
+  t.equal(serve(['--journal-bytes', '0']).journalBytes, 0, '0 keeps no requests')
+  t.equal(serve(['--journal-bytes', '1073741824']).journalBytes, 2 ** 30, 'the bound itself is allowed')
+  t.equal(errorOf(() => parseCli(['--journal-bytes', '1073741825'], {})), 'invalid --journal-bytes \'1073741825\': expected a whole number from 0 to 1073741824')
+  t.equal(errorOf(() => parseCli([], { MEIBEL_MOCK_JOURNAL_BYTES: '16MiB' })), 'invalid MEIBEL_MOCK_JOURNAL_BYTES \'16MiB\' (environment): expected a whole number from 0 to 1073741824')
+  t.equal(errorOf(() => makeConfig({ journalBytes: -1 })), 'invalid option journalBytes -1: expected a whole number from 0 to 1073741824')
+  t.match(HELP.replace(/\s+/g, ' '), '[MEIBEL_MOCK_JOURNAL_BYTES] (default 16777216)')
 })
 
 t.test('the admin token has no flag (it would show in `ps`)', async (t) => {
@@ -311,8 +325,8 @@ t.test('makeConfig checks overrides', async (t) => {
     [{ apiKeys: 'a,b' }, 'invalid option apiKeys \'a,b\': expected a non-empty list of non-empty keys'],
     [{ host: null }, 'invalid option host null: expected a host name or IP address'],
     [{ journalSize: 1_000_001 }, 'invalid option journalSize 1000001: expected a whole number from 0 to 1000000'],
-    [{ bogus: 1 }, 'unknown option bogus (expected one of port, host, db, seed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize)'],
-    [{ toString: 1 }, 'unknown option toString (expected one of port, host, db, seed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize)']
+    [{ bogus: 1 }, 'unknown option bogus (expected one of port, host, db, seed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize, journalBytes)'],
+    [{ toString: 1 }, 'unknown option toString (expected one of port, host, db, seed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize, journalBytes)']
   ]
   for (const [overrides, message] of cases) {
     t.equal(errorOf(() => makeConfig(overrides as Partial<Config>)), message, JSON.stringify(overrides))
@@ -347,7 +361,8 @@ t.test('fast-check: any variable value is accepted or gets exactly its option\'s
 
 t.test('fast-check: integers are accepted exactly within their range', async (t) => {
   const ranges: Array<[OptionKey, string, string, number]> = [
-    ['port', '--port', 'PORT', 65535], ['seed', '--seed', 'MEIBEL_MOCK_SEED', 4294967295], ['journalSize', '--journal-size', 'MEIBEL_MOCK_JOURNAL_SIZE', 1000000]
+    ['port', '--port', 'PORT', 65535], ['seed', '--seed', 'MEIBEL_MOCK_SEED', 4294967295], ['journalSize', '--journal-size', 'MEIBEL_MOCK_JOURNAL_SIZE', 1000000],
+    ['journalBytes', '--journal-bytes', 'MEIBEL_MOCK_JOURNAL_BYTES', 2 ** 30]
   ]
   for (const [key, flag, env, max] of ranges) {
     fc.assert(fc.property(fc.integer({ min: -10, max: max + 10 }), fc.boolean(), (n, inRange) => {

@@ -16,6 +16,7 @@ export const fastApiErrorHandler = (error: FastifyError | FastApiValidationError
   // HTTPException itself fail in FastAPI, which answers 500.
   const body = status >= 400 && status < 500 ? httpExceptionBody(status) : null
   if (body !== null) return reply.code(status).type(JSON_CONTENT_TYPE).send(body)
-  request.log.error({ err: error }, 'unhandled error')
+  // A database failure the store has already reported is logged once per kind (src/server.ts), not per request.
+  if ((error as { reported?: boolean }).reported !== true) request.log.error({ err: error }, 'unhandled error')
   return reply.code(500).type('text/plain; charset=utf-8').send(INTERNAL_SERVER_ERROR_BODY)
 }

@@ -1,8 +1,12 @@
 // The request journal: the last N requests to the emulated API (/v2...), for
-// GET /__admin/requests. Recording is one small object per request written
-// into a fixed ring; the request's own objects (its URL string and Node's
-// headers object) are kept by reference and turned into the answer's shape
-// (masked headers, parsed query, ISO time) only when someone reads them.
+// GET /__admin/requests, within a byte budget. Recording is one small object
+// per request written into a fixed ring; the request's own objects (its URL
+// string and Node's headers object) are kept by reference and turned into
+// the answer's shape (masked headers, parsed query, ISO time) only when
+// someone reads them. Header values over 1 KiB are cut (a copy of the
+// headers, only then), and the oldest entries go once the kept entries'
+// strings add up to more than the budget, so the journal's memory is bounded
+// by both its size and its bytes.
 import type { IncomingHttpHeaders } from 'node:http'
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { paramsOfTarget, splitTarget } from '../fastapi/routing.js'
@@ -21,6 +25,8 @@ interface Entry {
   status: number | null
   latencyMs: number
   fault: string | null
+  // The entry's strings' lengths (URL, method, agent_id, header names and values, fault).
+  bytes: number
 }
 
 export interface JournalEntryView {
@@ -49,6 +55,8 @@ export interface JournalFilter {
 
 export interface Journal {
   readonly size: number
+  // The byte budget (--journal-bytes).
+  readonly maxBytes: number
   record: (request: FastifyRequest, status: number | null, latencyMs: number) => void
   list: (filter: JournalFilter) => { data: JournalEntryView[], total: number }
   // The number of entries removed; ids keep increasing.
@@ -57,18 +65,55 @@ export interface Journal {
   reset: () => void
 }
 
-// Secrets a test suite may send: the API key, and a bearer token sent by mistake.
-const MASKED_HEADERS = new Set(['meibel-api-key', 'authorization'])
+// Secrets a client may send: the API key, credentials sent by mistake, and
+// cookies. Node lower-cases the names of request.headers (so every casing is
+// one name) and joins duplicates into one value or, for set-cookie, an array;
+// duplicates of authorization and proxy-authorization it drops. Both the
+// journal and the debug logs (src/server.ts) show request.headers masked.
+export const SECRET_HEADERS: ReadonlySet<string> = new Set(['meibel-api-key', 'authorization', 'proxy-authorization', 'cookie', 'set-cookie'])
 export const MASK = '***'
 
-const maskHeaders = (headers: IncomingHttpHeaders): Record<string, string | string[]> => {
+// Node's values are strings, or arrays for set-cookie; never undefined. An
+// empty value is no secret, and seeing an empty key explains a 401.
+export const maskSecretHeaders = (headers: IncomingHttpHeaders, censor = MASK): Record<string, string | string[]> => {
   const out: Record<string, string | string[]> = {}
-  // Node's values are strings, or arrays for set-cookie; never undefined.
   for (const [name, value] of Object.entries(headers) as Array<[string, string | string[]]>) {
-    // An empty key is no secret, and seeing it explains a 401.
-    out[name] = MASKED_HEADERS.has(name) && value !== '' ? MASK : value
+    if (!SECRET_HEADERS.has(name)) out[name] = value
+    else out[name] = Array.isArray(value) ? value.map((v) => v === '' ? v : censor) : value === '' ? value : censor
   }
   return out
+}
+
+// Longer header values are cut to this length plus a marker naming what was cut.
+export const MAX_HEADER_VALUE = 1024
+export const truncatedValue = (value: string): string =>
+  value.length <= MAX_HEADER_VALUE ? value : `${value.slice(0, MAX_HEADER_VALUE)}…[truncated ${value.length - MAX_HEADER_VALUE} bytes]`
+
+// The headers as the journal keeps them: the request's own object unless a
+// value is too long. Node's header values are latin1, one byte a character.
+const keptHeaders = (headers: IncomingHttpHeaders): { headers: IncomingHttpHeaders, bytes: number } => {
+  let bytes = 0
+  let long = false
+  for (const name in headers) {
+    const value = headers[name]!
+    bytes += name.length
+    if (typeof value === 'string') {
+      bytes += value.length
+      long ||= value.length > MAX_HEADER_VALUE
+    } else {
+      for (const v of value) { bytes += v.length; long ||= v.length > MAX_HEADER_VALUE }
+    }
+  }
+  if (!long) return { headers, bytes }
+  const copy: IncomingHttpHeaders = {}
+  bytes = 0
+  for (const name in headers) {
+    const value = headers[name]!
+    const kept = typeof value === 'string' ? truncatedValue(value) : value.map(truncatedValue)
+    copy[name] = kept as string
+    bytes += name.length + (typeof kept === 'string' ? kept.length : kept.reduce((n, v) => n + v.length, 0))
+  }
+  return { headers: copy, bytes }
 }
 
 const view = (e: Entry): JournalEntryView => {
@@ -80,7 +125,7 @@ const view = (e: Entry): JournalEntryView => {
     path,
     agent_id: e.agentId,
     query: { ...parseQueryString(query) },
-    headers: maskHeaders(e.headers),
+    headers: maskSecretHeaders(e.headers),
     status: e.status,
     latency_ms: Math.round(e.latencyMs * 1000) / 1000,
     fault: e.fault
@@ -97,37 +142,59 @@ const statusMatcher = (status: string | undefined): ((s: number | null) => boole
   return (s) => s === code
 }
 
-export const makeJournal = (size: number): Journal => {
+// Without a byte budget (maxBytes), only the size bounds it.
+export const makeJournal = (size: number, maxBytes = Infinity): Journal => {
   const ring: Array<Entry | undefined> = new Array<Entry | undefined>(size)
-  // Ids: `recorded` is the last one given, `firstKept` the oldest not cleared.
+  // Ids: `recorded` is the last one given, `first` the oldest kept (not
+  // overwritten, cleared or evicted); `bytes` adds up the kept entries'.
   let recorded = 0
-  let firstKept = 1
+  let first = 1
+  let bytes = 0
+  const slot = (id: number): number => (id - 1) % size
+  const dropFirst = (): void => {
+    bytes -= ring[slot(first)]!.bytes
+    ring[slot(first)] = undefined
+    first++
+  }
 
   const kept = (): Entry[] => {
     const out: Entry[] = []
-    for (let id = Math.max(firstKept, recorded - size + 1); id <= recorded; id++) out.push(ring[(id - 1) % size]!)
+    for (let id = first; id <= recorded; id++) out.push(ring[slot(id)]!)
     return out
   }
 
   return {
     size,
+    maxBytes,
     record: (request, status, latencyMs) => {
       if (size === 0) return
       const id = ++recorded
+      // The ring is full: the new entry takes the oldest one's place.
+      if (first <= id - size) dropFirst()
       const params = request.params as { agent_id?: string }
-      ring[(id - 1) % size] = {
+      const url = request.originalUrl
+      // Routed requests have the decoded agent_id; the 404, 405 and 307 answers do not.
+      // Routed requests have the decoded agent_id; the 404, 405 and 307 answers
+      // take it from the route FastAPI's router answers for.
+      const agentId = (request.is404 ? paramsOfTarget(EMULATED_ROUTES, url)?.agent_id : params.agent_id) || null
+      const fault = request.faultId ?? null
+      const headers = keptHeaders(request.headers)
+      const entry: Entry = {
         id,
         timeMs: Math.round(Date.now() - latencyMs),
         method: request.method,
-        url: request.originalUrl,
-        // Routed requests have the decoded agent_id; the 404, 405 and 307
-        // answers take it from the route FastAPI's router answers for.
-        agentId: (request.is404 ? paramsOfTarget(EMULATED_ROUTES, request.originalUrl)?.agent_id : params.agent_id) || null,
-        headers: request.headers,
+        url,
+        agentId,
+        headers: headers.headers,
         status,
         latencyMs,
-        fault: request.faultId ?? null
+        fault,
+        bytes: url.length + request.method.length + (agentId?.length ?? 0) + headers.bytes + (fault?.length ?? 0)
       }
+      ring[slot(id)] = entry
+      bytes += entry.bytes
+      // Over the budget: the oldest go first (the new one too when it alone is over).
+      while (bytes > maxBytes) dropFirst()
     },
     list: ({ agentId, status, sinceMs, untilMs, limit }) => {
       const statusMatches = statusMatcher(status)
@@ -140,15 +207,17 @@ export const makeJournal = (size: number): Journal => {
       return { data: page.map(view), total: matching.length }
     },
     clear: () => {
-      const n = kept().length
+      const n = recorded - first + 1
       ring.fill(undefined)
-      firstKept = recorded + 1
+      first = recorded + 1
+      bytes = 0
       return n
     },
     reset: () => {
       ring.fill(undefined)
       recorded = 0
-      firstKept = 1
+      first = 1
+      bytes = 0
     }
   }
 }

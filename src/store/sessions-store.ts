@@ -4,10 +4,11 @@
 // session_id) serves the unfiltered start_time sort, (agent_id, status,
 // start_us, session_id) serves every status filter and the status sort, so a
 // page reads only the rows it returns, and the count reads only the index.
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import type { StoredSession } from '../schemas/list-sessions.js'
 import type { AgentRecord, AgentSummary, SessionRecord } from '../schemas/records.js'
 import { serializeSession } from '../schemas/serialize.js'
+import { failureKind, openDatabase } from './database.js'
 import { formatDateTimeMicros } from './datetime.js'
 
 // The records it keeps (times as microseconds since the epoch), derived from
@@ -27,6 +28,15 @@ export interface ListQuery {
   // null: everything from offset on.
   limit: number | null
 }
+
+// A database failure while running: the SQLite error kind (SQLITE_CORRUPT,
+// SQLITE_IOERR, ...) and the message of its first occurrence.
+export interface StoreFailure {
+  kind: string
+  message: string
+}
+
+export type Readiness = 'ready' | 'starting' | 'unavailable'
 
 export interface SessionsStore {
   // The page's sessions as List Sessions sends them (JSON text), and the total.
@@ -49,26 +59,19 @@ export interface SessionsStore {
   restoreSnapshot: () => void
   close: () => void
   readonly open: boolean
+  // The first database failure since open, or null. Once set it stays: a
+  // damaged or failing file is not trusted again until a restart.
+  readonly failure: StoreFailure | null
+  // Called once per failure kind, when a call first fails with it; the
+  // error thrown to the caller then carries `reported: true`.
+  onFailure: (listener: (failure: StoreFailure) => void) => void
+  // For GET /ready: 'unavailable' after a failure; otherwise SQLite's cached
+  // pages are dropped and the first agent read back from the file,
+  // 'starting' when there is none (or the store is closed).
+  readiness: () => Readiness
 }
 
-export const SCHEMA_SQL = `
-CREATE TABLE IF NOT EXISTS agents (
-  agent_id TEXT PRIMARY KEY,
-  agent_name TEXT,
-  agent_version TEXT
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS sessions (
-  session_id TEXT PRIMARY KEY,
-  agent_id TEXT NOT NULL,
-  status TEXT NOT NULL,
-  start_us INTEGER NOT NULL,
-  -- The session as List Sessions sends it, written once by serializeSession;
-  -- the other columns are what the queries filter and sort on.
-  json TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sessions_by_agent_start ON sessions (agent_id, start_us, session_id);
-CREATE INDEX IF NOT EXISTS sessions_by_agent_status_start ON sessions (agent_id, status, start_us, session_id);
-`
+export { SCHEMA_SQL } from './database.js'
 
 // The snapshot lives in the temp database: per connection, never in a --db file.
 const SNAPSHOT_SQL = `
@@ -120,10 +123,10 @@ const clampPage = (offset: number, limit: number | null, total: number): { offse
   limit: limit === null ? total : Math.min(limit, total)
 })
 
+// Opens (checks and locks) the database: a StartupError for a bad file
+// (src/store/database.ts).
 export const openSessionsStore = (path: string): SessionsStore => {
-  const db = new Database(path)
-  if (path !== ':memory:') db.pragma('journal_mode = WAL')
-  db.exec(SCHEMA_SQL)
+  const db = openDatabase(path)
 
   const page = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): Database.Statement<unknown[], string> =>
     db.prepare<unknown[], string>(pageSql(filtered, sortBy, sortOrder)).pluck()
@@ -190,7 +193,31 @@ export const openSessionsStore = (path: string): SessionsStore => {
     for (const statement of restore) statement.run()
   })
 
-  return {
+  let failure: StoreFailure | null = null
+  const reportedKinds = new Set<string>()
+  const listeners: Array<(failure: StoreFailure) => void> = []
+  // Every call goes through here: a database failure is recorded (and
+  // reported once per kind) before it is rethrown.
+  const guarded = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A): R => {
+    try {
+      return fn(...args)
+    } catch (err) {
+      const kind = failureKind(err)
+      if (kind !== null) {
+        const seen = { kind, message: (err as Error).message }
+        failure ??= seen
+        if (!reportedKinds.has(kind)) {
+          reportedKinds.add(kind)
+          for (const listener of listeners) listener(seen)
+        }
+        Object.assign(err as Error, { reported: true })
+      }
+      throw err
+    }
+  }
+
+  // The calls that touch the database, each guarded below.
+  const methods: Omit<SessionsStore, 'close' | 'open' | 'failure' | 'onFailure' | 'readiness'> = {
     listSessions: ({ agentId, status, sortBy, sortOrder, offset, limit }) => {
       const filtered = status !== null
       const total = filtered ? countFiltered.get(agentId, status)!.n : countAll.get(agentId)!.n
@@ -210,8 +237,29 @@ export const openSessionsStore = (path: string): SessionsStore => {
     deleteSessions: (agentId) => deleteAgentSessions.run(agentId).changes,
     deleteSession: (agentId, sessionId) => deleteAgentSession.run(agentId, sessionId).changes,
     takeSnapshot: () => { takeSnapshot() },
-    restoreSnapshot: () => { restoreSnapshot() },
+    restoreSnapshot: () => { restoreSnapshot() }
+  }
+  const isEmpty = guarded(methods.isEmpty)
+  const dropCache = guarded(() => { db.pragma('shrink_memory') })
+
+  return {
+    ...Object.fromEntries(Object.entries(methods).map(([name, fn]) => [name, guarded(fn as (...args: unknown[]) => unknown)])) as typeof methods,
     close: () => { db.close() },
-    get open () { return db.open }
+    get open () { return db.open },
+    get failure () { return failure },
+    onFailure: (listener) => { listeners.push(listener) },
+    readiness: () => {
+      if (failure !== null) return 'unavailable'
+      if (!db.open) return 'starting'
+      try {
+        // Reads from the file as it is now, not from SQLite's page cache.
+        dropCache()
+        return isEmpty() ? 'starting' : 'ready'
+      } catch (err) {
+        if (failure !== null) return 'unavailable'
+        /* c8 ignore next 2: any other error is a bug, answered as Fastify answers it */
+        throw err
+      }
+    }
   }
 }

@@ -1,0 +1,188 @@
+// Opening a --db file: every check before the first write, so a file that is
+// not ours (another application's database, a text file, a damaged one) is
+// refused unchanged, and an exclusive lock, so two emulators never share one
+// file. A refusal is a StartupError with one line naming the file, what is
+// wrong and what to do (the CLI prints it and exits 2).
+import { accessSync, constants, statSync, type Stats } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import Database from 'better-sqlite3'
+import { StartupError } from '../errors.js'
+
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS agents (
+  agent_id TEXT PRIMARY KEY,
+  agent_name TEXT,
+  agent_version TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sessions (
+  session_id TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  start_us INTEGER NOT NULL,
+  -- The session as List Sessions sends it, written once by serializeSession;
+  -- the other columns are what the queries filter and sort on.
+  json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_by_agent_start ON sessions (agent_id, start_us, session_id);
+CREATE INDEX IF NOT EXISTS sessions_by_agent_status_start ON sessions (agent_id, status, start_us, session_id);
+`
+
+// The marker this emulator writes into the header of every file it creates
+// (PRAGMA application_id, 'MBMK'), and the version of SCHEMA_SQL (PRAGMA
+// user_version). Files written before the marker existed are recognised by
+// their exact schema and get the marker.
+export const APPLICATION_ID = 0x4d424d4b
+export const SCHEMA_VERSION = 1
+
+const REMEDY = 'point --db at a meibel-mock database or at a path for a new one'
+
+// The SQLite error kinds that mean the database itself failed (not a bad
+// statement or a constraint): the primary result code of better-sqlite3's
+// extended `code`, e.g. SQLITE_IOERR for SQLITE_IOERR_SHORT_READ.
+const FAILURE_KINDS = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_PROTOCOL', 'SQLITE_NOMEM', 'SQLITE_PERM'])
+
+const primaryCode = (code: string): string => /^SQLITE_[A-Z]+/.exec(code)![0]
+
+// The kind of database failure an error is, or null for any other error.
+export const failureKind = (err: unknown): string | null => {
+  if (!(err instanceof Database.SqliteError)) return null
+  const kind = primaryCode(err.code)
+  return FAILURE_KINDS.has(kind) ? kind : null
+}
+
+// What a SQLite error at open means for the file, and what to do about it.
+const DAMAGED = `a damaged SQLite database; restore it from a copy, or delete it to start from the seeded data, or ${REMEDY}`
+const IN_USE = 'in use by another process (another meibel-mock?); stop it or point --db at another file'
+const READ_ONLY = 'read-only; make it (and its folder) writable or point --db at another file'
+const PROBLEMS: Record<string, string> = {
+  SQLITE_NOTADB: `not a SQLite database; ${REMEDY}`,
+  SQLITE_CORRUPT: DAMAGED,
+  SQLITE_BUSY: IN_USE,
+  SQLITE_LOCKED: IN_USE,
+  SQLITE_READONLY: READ_ONLY,
+  SQLITE_PERM: READ_ONLY
+}
+
+export const openFailure = (path: string, err: unknown): StartupError => {
+  if (err instanceof StartupError) return err
+  const { code, message } = err as { code?: string, message: string }
+  const problem = code === undefined ? undefined : PROBLEMS[primaryCode(code)]
+  return new StartupError(problem === undefined
+    ? `${path}: cannot be opened as a database (${code ?? 'error'}: ${message}); ${REMEDY}`
+    : `${path}: ${problem} (${code}: ${message})`)
+}
+
+const refuse = (path: string, problem: string): never => { throw new StartupError(`${path}: ${problem}`) }
+
+const statOrNull = (path: string): Stats | null => {
+  try {
+    return statSync(path)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
+    /* c8 ignore next 2: another error of stat (EACCES on a folder on the way, ELOOP) needs a setup root bypasses */
+    throw new StartupError(`${path}: cannot be read (${(err as NodeJS.ErrnoException).code}); ${REMEDY}`)
+  }
+}
+
+// No write permission bit at all: someone made it read-only on purpose (this
+// holds for root too, which the kernel lets write anyway). accessSync also
+// sees a read-only mount and another owner.
+const isReadOnly = (path: string, stats: Stats): boolean => {
+  if ((stats.mode & 0o222) === 0) return true
+  try {
+    accessSync(path, constants.W_OK)
+    return false
+  /* c8 ignore next 3: only without root or on a read-only mount (the tests run as root) */
+  } catch {
+    return true
+  }
+}
+
+// Everything the file system can tell before SQLite opens the path.
+const checkPath = (path: string): void => {
+  const folder = dirname(resolve(path))
+  const folderStats = statOrNull(folder)
+  if (folderStats === null) refuse(path, `the folder ${folder} does not exist; create it or ${REMEDY}`)
+  if (!folderStats!.isDirectory()) refuse(path, `${folder} is not a folder; ${REMEDY}`)
+  // SQLite writes its journal (the -journal file) next to the database.
+  if (isReadOnly(folder, folderStats!)) refuse(path, `the folder ${folder} is read-only; make it writable or point --db at another file`)
+  const stats = statOrNull(path)
+  if (stats === null) return
+  if (stats.isDirectory()) refuse(path, `a folder, not a database file; ${REMEDY}`)
+  if (!stats.isFile()) refuse(path, `not a regular file; ${REMEDY}`)
+  if (isReadOnly(path, stats)) refuse(path, 'read-only; make it writable or point --db at another file')
+}
+
+interface SchemaObject { type: string, name: string, tbl_name: string, sql: string | null }
+const SCHEMA_OBJECTS = "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
+const objectsOf = (db: Database.Database): SchemaObject[] => db.prepare<[], SchemaObject>(SCHEMA_OBJECTS).all()
+
+// What SCHEMA_SQL creates, as sqlite_master records it.
+const EXPECTED_OBJECTS = ((): string => {
+  const db = new Database(':memory:')
+  db.exec(SCHEMA_SQL)
+  const objects = JSON.stringify(objectsOf(db))
+  db.close()
+  return objects
+})()
+
+type Kind = 'new' | 'ours' | 'unmarked'
+
+// Reads only: the header's marker and version, the schema, and a quick check
+// of every page (about 250 ms for a 60 MB file).
+const classify = (db: Database.Database, path: string): Kind => {
+  const applicationId = db.pragma('application_id', { simple: true }) as number
+  const version = db.pragma('user_version', { simple: true }) as number
+  const objects = objectsOf(db)
+  const check = db.pragma('quick_check', { simple: true }) as string
+  if (check !== 'ok') refuse(path, `a damaged SQLite database (quick_check: ${check.split('\n')[0]!}); restore it from a copy, or delete it to start from the seeded data, or ${REMEDY}`)
+  const exact = JSON.stringify(objects) === EXPECTED_OBJECTS
+  if (applicationId === APPLICATION_ID) {
+    if (version !== SCHEMA_VERSION) refuse(path, `written by another version of meibel-mock (schema version ${version}, this one uses ${SCHEMA_VERSION}); use that version or ${REMEDY}`)
+    if (!exact) refuse(path, `a meibel-mock database whose tables were changed; delete it to start from the seeded data, or ${REMEDY}`)
+    return 'ours'
+  }
+  if (applicationId === 0 && version === 0 && objects.length === 0) return 'new'
+  if (applicationId === 0 && version === 0 && exact) return 'unmarked'
+  const tables = objects.filter((o) => o.type === 'table').map((o) => o.name)
+  return refuse(path, `another application's database (application_id ${applicationId}, user_version ${version}, tables: ${tables.join(', ') || 'none'}), left unchanged; ${REMEDY}`)
+}
+
+// Opens, checks and locks a database file, creating it (and the schema) when
+// new; ':memory:' is a fresh in-memory database. Throws a StartupError.
+export const openDatabase = (path: string): Database.Database => {
+  if (path === ':memory:') {
+    const db = new Database(path)
+    db.exec(SCHEMA_SQL)
+    return db
+  }
+  checkPath(path)
+  let db: Database.Database | undefined
+  try {
+    // No busy timeout: a locked file is refused at once instead of after 5 s.
+    db = new Database(path, { timeout: 0 })
+    // The lock: once taken, EXCLUSIVE locking mode never releases it until
+    // close, so a second process gets SQLITE_BUSY on its first read. Taken
+    // before anything is read, so the checks and the first writes run under it.
+    db.pragma('locking_mode = EXCLUSIVE')
+    db.exec('BEGIN EXCLUSIVE')
+    const kind = classify(db, path)
+    if (kind !== 'ours') {
+      db.pragma(`application_id = ${APPLICATION_ID}`)
+      db.exec(SCHEMA_SQL)
+    }
+    // Always written, even when unchanged: a file SQLite could only open
+    // read-only fails here (SQLITE_READONLY) and not at the first request.
+    db.pragma(`user_version = ${SCHEMA_VERSION}`)
+    db.exec('COMMIT')
+    // A rollback journal, not WAL (which files written by earlier versions
+    // use): committed data is in the file itself, not in a -wal file until a
+    // checkpoint, and WAL's concurrent readers are moot under the lock.
+    db.pragma('journal_mode = DELETE')
+    return db
+  } catch (err) {
+    if (db?.inTransaction === true) db.exec('ROLLBACK')
+    db?.close()
+    throw openFailure(path, err)
+  }
+}

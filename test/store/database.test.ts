@@ -1,0 +1,233 @@
+// Opening a --db file: each bad file is refused with one StartupError line
+// naming the file, what is wrong and what to do, and left unchanged; a file
+// in use by another store is refused by its lock.
+import t from 'tap'
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { StartupError } from '../../src/errors.js'
+import { APPLICATION_ID, failureKind, openDatabase, openFailure, SCHEMA_SQL, SCHEMA_VERSION } from '../../src/store/database.js'
+import { openSessionsStore } from '../../src/store/sessions-store.js'
+
+// The StartupError message of opening `path` (it must be one line), or 'opened'.
+const openError = (path: string): string => {
+  try {
+    openSessionsStore(path).close()
+    return 'opened'
+  } catch (err) {
+    if (!(err instanceof StartupError)) throw err
+    if (err.message.includes('\n')) throw new Error(`not one line: ${err.message}`)
+    return err.message
+  }
+}
+
+const agents = (path: string): unknown[] => {
+  const db = new Database(path, { readonly: true })
+  try { return db.prepare('SELECT agent_id FROM agents').pluck().all() } finally { db.close() }
+}
+
+// A store file with one agent, closed.
+const storeFile = (path: string): string => {
+  const store = openSessionsStore(path)
+  store.replaceAll([{ agent_id: 'a', agent_name: null, agent_version: null }], [])
+  store.close()
+  return path
+}
+
+t.test('a new file gets the schema and the marker; it opens again', async (t) => {
+  const path = join(t.testdir(), 'new.db')
+  storeFile(path)
+  const db = new Database(path, { readonly: true })
+  t.equal(db.pragma('application_id', { simple: true }), APPLICATION_ID)
+  t.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION)
+  t.equal(db.pragma('journal_mode', { simple: true }), 'delete', 'a rollback journal: the data is in the file itself')
+  db.close()
+  t.same(agents(path), ['a'])
+  const again = openSessionsStore(path)
+  t.equal(again.isEmpty(), false)
+  again.close()
+  t.equal(openError(join(t.testdir(), 'empty.db')), 'opened', 'an empty file is a new database')
+})
+
+t.test('a file written before the marker (the exact schema, WAL) is ours: it gets the marker, its data stays', async (t) => {
+  const path = join(t.testdir(), 'old.db')
+  const old = new Database(path)
+  old.pragma('journal_mode = WAL')
+  old.exec(SCHEMA_SQL)
+  old.prepare("INSERT INTO agents VALUES ('kept', null, null)").run()
+  old.close()
+  const store = openSessionsStore(path)
+  t.equal(store.isEmpty(), false)
+  store.close()
+  t.same(agents(path), ['kept'])
+  const db = new Database(path, { readonly: true })
+  t.equal(db.pragma('application_id', { simple: true }), APPLICATION_ID)
+  db.close()
+})
+
+t.test('the folder does not exist', async (t) => {
+  const dir = t.testdir()
+  const path = join(dir, 'missing', 'x.db')
+  t.equal(openError(path), `${path}: the folder ${join(dir, 'missing')} does not exist; create it or point --db at a meibel-mock database or at a path for a new one`)
+  t.equal(statOrNull(join(dir, 'missing')), null, 'nothing created')
+})
+
+const statOrNull = (path: string): unknown => { try { return statSync(path) } catch { return null } }
+
+t.test('the path is a folder, or its folder is a file', async (t) => {
+  const dir = t.testdir({ sub: {}, file: 'x' })
+  t.equal(openError(join(dir, 'sub')), `${join(dir, 'sub')}: a folder, not a database file; point --db at a meibel-mock database or at a path for a new one`)
+  t.equal(openError(join(dir, 'file', 'x.db')), `${join(dir, 'file', 'x.db')}: ${join(dir, 'file')} is not a folder; point --db at a meibel-mock database or at a path for a new one`)
+  t.equal(openError('/dev/null'), '/dev/null: not a regular file; point --db at a meibel-mock database or at a path for a new one')
+})
+
+t.test('a text file, a random file: not a database, left unchanged', async (t) => {
+  const random = Buffer.alloc(8192, 0)
+  for (let i = 0; i < random.length; i++) random[i] = (i * 7919 + 13) % 251
+  const dir = t.testdir({ 'notes.txt': 'hello\nthis is not a database\n', 'random.bin': random })
+  for (const name of ['notes.txt', 'random.bin']) {
+    const path = join(dir, name)
+    const before = readFileSync(path)
+    t.equal(openError(path), `${path}: not a SQLite database; point --db at a meibel-mock database or at a path for a new one (SQLITE_NOTADB: file is not a database)`)
+    t.same(readFileSync(path), before, `${name} unchanged`)
+  }
+})
+
+t.test('a valid header with garbage pages: damaged, refused', async (t) => {
+  const path = storeFile(join(t.testdir(), 'damaged.db'))
+  const fd = openSync(path, 'r+')
+  // Page 1 (the header and the schema) stays; every later page is 0xff bytes.
+  const size = statSync(path).size
+  writeSync(fd, Buffer.alloc(size - 4096, 0xff), 0, size - 4096, 4096)
+  closeSync(fd)
+  const before = readFileSync(path)
+  t.match(openError(path), new RegExp(`^${path}: a damaged SQLite database (\\(quick_check: .+\\)|; .+\\(SQLITE_CORRUPT: .+\\))`))
+  t.match(openError(path), /restore it from a copy, or delete it to start from the seeded data, or point --db at/)
+  t.same(readFileSync(path), before, 'unchanged')
+})
+
+t.test('a damaged schema page: SQLite\'s own error', async (t) => {
+  const path = storeFile(join(t.testdir(), 'schema.db'))
+  const fd = openSync(path, 'r+')
+  // After the 100-byte header, page 1's b-tree header: garbage.
+  writeSync(fd, Buffer.alloc(200, 0xff), 0, 200, 100)
+  closeSync(fd)
+  t.match(openError(path), new RegExp(`^${path}: a damaged SQLite database; .+ \\(SQLITE_CORRUPT: database disk image is malformed\\)$`))
+})
+
+t.test('another application\'s database: refused, never changed', async (t) => {
+  const dir = t.testdir()
+  const other = join(dir, 'other.db')
+  const db = new Database(other)
+  db.exec('CREATE TABLE sessions (id INTEGER PRIMARY KEY, token TEXT); CREATE TABLE users (name TEXT)')
+  db.prepare("INSERT INTO users VALUES ('ann')").run()
+  db.close()
+  const before = readFileSync(other)
+  t.equal(openError(other), `${other}: another application's database (application_id 0, user_version 0, tables: sessions, users), left unchanged; point --db at a meibel-mock database or at a path for a new one`)
+  t.same(readFileSync(other), before, 'the same bytes')
+
+  const marked = join(dir, 'marked.db')
+  const m = new Database(marked)
+  m.pragma('application_id = 42')
+  m.pragma('user_version = 3')
+  m.close()
+  t.match(openError(marked), `${marked}: another application's database (application_id 42, user_version 3, tables: none), left unchanged`)
+
+  const ourTablesPlusOne = join(dir, 'extra.db')
+  const e = new Database(ourTablesPlusOne)
+  e.exec(SCHEMA_SQL)
+  e.exec('CREATE TABLE notes (x)')
+  e.close()
+  t.match(openError(ourTablesPlusOne), 'another application\'s database (application_id 0, user_version 0, tables: agents, notes, sessions)')
+})
+
+t.test('a meibel-mock database of another schema version, or with changed tables', async (t) => {
+  const dir = t.testdir()
+  const newer = storeFile(join(dir, 'newer.db'))
+  const n = new Database(newer)
+  n.pragma('user_version = 2')
+  n.close()
+  t.equal(openError(newer), `${newer}: written by another version of meibel-mock (schema version 2, this one uses 1); use that version or point --db at a meibel-mock database or at a path for a new one`)
+  const changed = storeFile(join(dir, 'changed.db'))
+  const c = new Database(changed)
+  c.exec('DROP INDEX sessions_by_agent_start')
+  c.close()
+  t.match(openError(changed), `${changed}: a meibel-mock database whose tables were changed; delete it to start from the seeded data`)
+})
+
+t.test('a read-only file or folder', async (t) => {
+  const dir = t.testdir({ ro: {} })
+  const file = storeFile(join(dir, 'ro.db'))
+  chmodSync(file, 0o444)
+  t.equal(openError(file), `${file}: read-only; make it writable or point --db at another file`)
+  const folder = join(dir, 'ro')
+  // (tap removes the test folder afterwards; as root, a 0555 folder does not stop it.)
+  chmodSync(folder, 0o555)
+  t.equal(openError(join(folder, 'x.db')), `${join(folder, 'x.db')}: the folder ${folder} is read-only; make it writable or point --db at another file`)
+  t.equal(statOrNull(join(folder, 'x.db')), null, 'nothing created')
+})
+
+t.test('SQLite\'s read-only error (a file it can open only for reading) gets its line', async (t) => {
+  // As root the kernel lets every write through, so the error comes from a
+  // connection opened read-only, as SQLite opens a file it cannot write.
+  const path = storeFile(join(t.testdir(), 'x.db'))
+  const db = new Database(path, { readonly: true })
+  t.teardown(() => { db.close() })
+  let err: unknown
+  try { db.pragma('user_version = 1') } catch (e) { err = e }
+  t.equal(openFailure(path, err).message, `${path}: read-only; make it (and its folder) writable or point --db at another file (SQLITE_READONLY: attempt to write a readonly database)`)
+  t.equal(failureKind(err), 'SQLITE_READONLY')
+})
+
+t.test('other open errors keep SQLite\'s words; a StartupError passes through', async (t) => {
+  const err = Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_SHORT_READ' })
+  t.equal(openFailure('/x.db', err).message, '/x.db: cannot be opened as a database (SQLITE_IOERR_SHORT_READ: disk I/O error); point --db at a meibel-mock database or at a path for a new one')
+  t.equal(openFailure('/x.db', new Error('odd')).message, '/x.db: cannot be opened as a database (error: odd); point --db at a meibel-mock database or at a path for a new one')
+  const startup = new StartupError('as is')
+  t.equal(openFailure('/x.db', startup), startup)
+})
+
+t.test('failureKind: database failures by their primary code, nothing else', async (t) => {
+  const db = new Database(':memory:')
+  t.teardown(() => { db.close() })
+  db.exec('CREATE TABLE t (x PRIMARY KEY)')
+  db.exec('INSERT INTO t VALUES (1)')
+  let constraint: unknown
+  try { db.exec('INSERT INTO t VALUES (1)') } catch (e) { constraint = e }
+  t.equal(failureKind(constraint), null, 'a constraint is the caller\'s problem')
+  t.equal(failureKind(new Error('x')), null)
+  t.equal(failureKind(new Database.SqliteError('bad', 'SQLITE_CORRUPT_INDEX')), 'SQLITE_CORRUPT')
+})
+
+t.test('a file in use by another store is refused by its lock; the first one keeps working', async (t) => {
+  const path = join(t.testdir(), 'shared.db')
+  const first = openSessionsStore(path)
+  t.teardown(() => { first.close() })
+  t.equal(openError(path), `${path}: in use by another process (another meibel-mock?); stop it or point --db at another file (SQLITE_BUSY: database is locked)`)
+  first.replaceAll([{ agent_id: 'a', agent_name: null, agent_version: null }], [])
+  t.same(first.listAgents().map((a) => a.agent_id), ['a'], 'the first store reads and writes')
+  t.equal(openError(path), `${path}: in use by another process (another meibel-mock?); stop it or point --db at another file (SQLITE_BUSY: database is locked)`, 'still locked after writes')
+  const reader = new Database(path, { readonly: true, timeout: 0 })
+  t.teardown(() => { reader.close() })
+  t.throws(() => reader.prepare('SELECT count(*) FROM agents').get(), { code: 'SQLITE_BUSY' }, 'not even a reader gets in')
+  first.close()
+  t.equal(openError(path), 'opened', 'free again once closed')
+})
+
+t.test(':memory: opens without any file check', async (t) => {
+  const db = openDatabase(':memory:')
+  t.teardown(() => { db.close() })
+  t.same(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all(), ['agents', 'sessions'])
+})
+
+t.test('the folder of a relative path is the working directory\'s', async (t) => {
+  const dir = t.testdir()
+  mkdirSync(join(dir, 'data'))
+  const cwd = process.cwd()
+  process.chdir(dir)
+  t.teardown(() => { process.chdir(cwd) })
+  t.equal(openError('data/x.db'), 'opened')
+  t.equal(openError('nope/x.db'), `nope/x.db: the folder ${join(dir, 'nope')} does not exist; create it or point --db at a meibel-mock database or at a path for a new one`)
+  writeFileSync(join(dir, 'data', 'y.db'), '')
+  t.equal(openError('data/y.db'), 'opened')
+})
