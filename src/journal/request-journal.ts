@@ -119,8 +119,10 @@ export const makeJournal = (size: number): Journal => {
         timeMs: Math.round(Date.now() - latencyMs),
         method: request.method,
         url: request.originalUrl,
-        // Routed requests have the decoded agent_id; the 404, 405 and 307 answers do not.
-        agentId: request.is404 ? agentIdOfTarget(request.originalUrl) : (params.agent_id || null),
+        // Routed requests have the decoded agent_id; the 404, 405 and 307
+        // answers do not, nor OPTIONS (no route of FastAPI's: with --cors, the
+        // preflight route takes them).
+        agentId: request.is404 || request.method === 'OPTIONS' ? agentIdOfTarget(request.originalUrl) : (params.agent_id || null),
         headers: request.headers,
         status,
         latencyMs,
