@@ -91,6 +91,31 @@ const keyList: ValueType<readonly string[]> = valueType({
     Array.isArray(value) && value.length > 0 && value.every((k) => typeof k === 'string' && k !== '')
 })
 
+// What a browser sends as Origin (scheme://host[:port], lower case, no path):
+// anything else could never match, so it is an error, not a silent no-op.
+const isOrigin = (value: unknown): boolean => {
+  if (typeof value !== 'string') return false
+  try {
+    const { origin } = new URL(value)
+    return origin === value && origin !== 'null'
+  } catch {
+    return false
+  }
+}
+
+// --cors: '*' (any origin) or a list of origins; 'a, b,,' is ['a', 'b'], and
+// '*' stands alone.
+const corsOrigins: ValueType<'*' | readonly string[]> = valueType({
+  expected: '* or a comma-separated list of origins such as http://localhost:3000',
+  expectedValue: "'*' or a non-empty list of origins such as 'http://localhost:3000'",
+  read: (raw) => {
+    const list = raw.split(',').map((o) => o.trim()).filter((o) => o !== '')
+    return list.length === 1 && list[0] === '*' ? '*' : list
+  },
+  is: (value): value is '*' | readonly string[] =>
+    value === '*' || (Array.isArray(value) && value.length > 0 && value.every(isOrigin))
+})
+
 // null (the default of these options) is a valid programmatic value; parse never yields it.
 const orNull = <T>(type: ValueType<T>): ValueType<T | null> => ({
   ...type,
@@ -234,6 +259,18 @@ export const OPTIONS = {
     flag: '--journal-bytes', arg: 'N', env: 'MEIBEL_MOCK_JOURNAL_BYTES', default: DEFAULT_JOURNAL_BYTES,
     help: 'bytes of URLs and headers the journal keeps at most, the oldest requests going first',
     value: integer(0, MAX_JOURNAL_BYTES)
+  }),
+  // CORS for browser front ends (src/plugins/cors.ts). null: off, as the real
+  // service's CORS policy is not in the contract. parseArgs has no optional
+  // values, so "any origin" is spelled `--cors '*'`.
+  cors: option({
+    flag: '--cors',
+    arg: 'ORIGINS',
+    env: 'MEIBEL_MOCK_CORS',
+    default: null,
+    shownDefault: 'off',
+    help: 'answer CORS requests from browser pages on these origins (comma-separated, e.g. http://localhost:3000), or from any origin with "*"',
+    value: orNull(corsOrigins)
   })
 }
 

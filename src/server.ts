@@ -12,6 +12,7 @@ import { canonicalTarget, makeNotFoundHandler } from './fastapi/routing.js'
 import { makeFaultHook } from './faults/fault-hook.js'
 import { makeFaultRules, type FaultRules } from './faults/fault-rules.js'
 import { makeJournal, makeJournalHook, maskSecretHeaders, type Journal } from './journal/request-journal.js'
+import { registerCors } from './plugins/cors.js'
 import { registerOpenApi } from './plugins/openapi.js'
 import { healthRoutes } from './routes/health.js'
 import { EMULATED_ROUTES, emulatedApi } from './routes/emulated-routes.js'
@@ -91,7 +92,8 @@ export const buildServer = async (config: Config, { logStream }: BuildOptions = 
 
   // 1. Replies: FastAPI's bodies and Starlette's content type.
   app.setErrorHandler(fastApiErrorHandler)
-  app.setNotFoundHandler(makeNotFoundHandler(EMULATED_ROUTES))
+  const notFoundHandler = makeNotFoundHandler(EMULATED_ROUTES)
+  app.setNotFoundHandler(notFoundHandler)
   // Once close() has begun, answers in flight tell keep-alive clients not to
   // reuse the connection, instead of letting their next request hit a reset.
   // Synchronous on purpose: Fastify closes the listening socket right after
@@ -131,6 +133,14 @@ export const buildServer = async (config: Config, { logStream }: BuildOptions = 
   // 3. The request journal: a root hook, so it also sees the not-found
   // handler's 404, 405 and 307 answers under /v2.
   if (admin !== null) app.addHook('onResponse', makeJournalHook(admin.journal))
+
+  // 3b. CORS for browser front ends (--cors, src/plugins/cors.ts): root
+  // onRequest hooks, so a preflight is answered before routing answers 405 or
+  // any route's key check runs; after the journal hook, which then records
+  // preflights too. Off, nothing is registered and OPTIONS keeps FastAPI's 405.
+  if (config.cors !== null) {
+    await registerCors(app, { origins: config.cors, adminPrefix: admin === null ? null : ADMIN_PREFIX, unrouted: notFoundHandler })
+  }
 
   // 4. Documentation, then routes; the control API last, outside the emulated
   // API's document (its routes are hidden there).

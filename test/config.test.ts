@@ -1,5 +1,5 @@
 import t from 'tap'
-import { isDeepStrictEqual } from 'node:util'
+import { inspect, isDeepStrictEqual } from 'node:util'
 import fc from 'fast-check'
 import { StartupError } from '../src/errors.js'
 import { DEFAULT_CONFIG, DEFAULT_FIXTURES_DIR, DEFAULT_SEED, HELP, OPTIONS, makeConfig, parseCli, type Config, type OptionKey } from '../src/config.js'
@@ -47,7 +47,8 @@ const SPECS: Record<OptionKey, Spec> = {
   admin: { flag: '--no-admin', arg: null, env: 'MEIBEL_MOCK_ADMIN', expected: '1 or 0 (or true/false, yes/no, on/off)', expectedValue: 'true or false', bad: 'nope' },
   adminToken: { flag: null, arg: null, env: 'MEIBEL_MOCK_ADMIN_TOKEN', expected: 'a non-empty token', expectedValue: 'a non-empty token', bad: null },
   journalSize: { flag: '--journal-size', arg: 'N', env: 'MEIBEL_MOCK_JOURNAL_SIZE', expected: 'a whole number from 0 to 1000000', expectedValue: 'a whole number from 0 to 1000000', bad: '1000001' },
-  journalBytes: { flag: '--journal-bytes', arg: 'N', env: 'MEIBEL_MOCK_JOURNAL_BYTES', expected: 'a whole number from 0 to 1073741824', expectedValue: 'a whole number from 0 to 1073741824', bad: '1073741825' }
+  journalBytes: { flag: '--journal-bytes', arg: 'N', env: 'MEIBEL_MOCK_JOURNAL_BYTES', expected: 'a whole number from 0 to 1073741824', expectedValue: 'a whole number from 0 to 1073741824', bad: '1073741825' },
+  cors: { flag: '--cors', arg: 'ORIGINS', env: 'MEIBEL_MOCK_CORS', expected: '* or a comma-separated list of origins such as http://localhost:3000', expectedValue: "'*' or a non-empty list of origins such as 'http://localhost:3000'", bad: 'localhost:3000' }
 }
 const KEYS = Object.keys(SPECS) as OptionKey[]
 
@@ -64,6 +65,7 @@ t.test('defaults', async (t) => {
   t.equal(config.admin, true)
   t.equal(config.adminToken, null)
   t.equal(config.journalSize, 1000)
+  t.equal(config.cors, null, 'CORS off')
   t.ok(Object.isFrozen(config))
 })
 
@@ -86,7 +88,8 @@ t.test('the table: every option with its flag and variable, DEFAULT_CONFIG deriv
     admin: true,
     adminToken: null,
     journalSize: 1000,
-    journalBytes: 16777216
+    journalBytes: 16777216,
+    cors: null
   })
   t.same(Object.keys(DEFAULT_CONFIG), KEYS, 'one default per entry, in table order')
   for (const key of KEYS) t.equal(DEFAULT_CONFIG[key], OPTIONS[key].default, `DEFAULT_CONFIG.${key} is the entry's default`)
@@ -105,7 +108,7 @@ t.test('env over defaults, flags over env', async (t) => {
     MEIBEL_MOCK_STRICT: 'true',
     MEIBEL_MOCK_LOG_LEVEL: 'warn'
   }
-  const control = { admin: true, adminToken: null, journalSize: 1000, journalBytes: 16777216 }
+  const control = { admin: true, adminToken: null, journalSize: 1000, journalBytes: 16777216, cors: null }
   t.same(serve([], env), { port: 9001, host: '0.0.0.0', db: '/tmp/x.db', seed: 7, fixturesDir: '/fx', apiKeys: ['a', 'b'], apiKeysFile: null, strict: true, logLevel: 'warn', ...control })
   t.same(serve(['--port', '0', '--host', '::1', '--db', 'f.db', '--seed', '9', '--fixtures', 'd', '--api-keys', 'k', '--strict', '--log-level', 'silent'], env),
     { port: 0, host: '::1', db: 'f.db', seed: 9, fixturesDir: 'd', apiKeys: ['k'], apiKeysFile: null, strict: true, logLevel: 'silent', ...control })
@@ -179,6 +182,32 @@ t.test('--api-keys and --api-keys-file: one or the other, flags over env', async
   t.same(makeConfig({ apiKeys: ['k'], apiKeysFile: null }).apiKeys, ['k'], 'null is not a choice')
   t.equal(makeConfig({ apiKeys: null, apiKeysFile: 'f' }).apiKeysFile, 'f')
   t.same(serve(['--api-keys', 'a,b', '--api-keys', 'c']).apiKeys, ['c'], 'a flag given twice: the last one')
+})
+
+t.test('--cors: * or a list of origins, as a browser sends Origin', async (t) => {
+  t.equal(serve(['--cors', '*']).cors, '*', 'any origin')
+  t.equal(serve(['--cors', ' * ,']).cors, '*', 'spaces and empty entries dropped')
+  t.same(serve(['--cors', 'http://localhost:3000,http://127.0.0.1:5173']).cors, ['http://localhost:3000', 'http://127.0.0.1:5173'])
+  t.same(serve([], { MEIBEL_MOCK_CORS: 'http://a.test, https://b.test:8443,,' }).cors, ['http://a.test', 'https://b.test:8443'])
+  t.same(serve(['--cors=http://[::1]:8080'], { MEIBEL_MOCK_CORS: '*' }).cors, ['http://[::1]:8080'], 'the flag over the variable')
+  t.equal(serve([], { MEIBEL_MOCK_CORS: '' }).cors, null, 'empty: unset, off')
+  t.ok(Object.isFrozen(serve(['--cors', 'http://a.test']).cors), 'the list is frozen')
+  const expected = 'expected * or a comma-separated list of origins such as http://localhost:3000'
+  // Values that no browser sends as Origin would never match: errors, not silence.
+  for (const bad of ['*,http://a.test', 'http://localhost:3000/', 'http://localhost:3000/app', 'HTTP://LOCALHOST:3000', 'http://a.test:80',
+    'https://a.test:443', 'null', 'localhost', 'file:///tmp/page.html', ' , ', 'http://a.test?x']) {
+    t.equal(errorOf(() => parseCli(['--cors', bad], {})), `invalid --cors '${bad}': ${expected}`, `--cors '${bad}'`)
+  }
+  t.equal(errorOf(() => parseCli([], { MEIBEL_MOCK_CORS: 'http://a.test/' })), `invalid MEIBEL_MOCK_CORS 'http://a.test/' (environment): ${expected}`)
+  t.match(errorOf(() => parseCli(['--cors'], {})), /^Option '--cors <value>' argument missing.*\(see --help\)$/, 'no bare --cors: parseArgs has no optional values')
+  t.equal(makeConfig({ cors: '*' }).cors, '*')
+  t.same(makeConfig({ cors: ['http://a.test'] }).cors, ['http://a.test'])
+  for (const bad of [['*'], [], 'http://a.test', ['http://a.test/'], true]) {
+    t.equal(errorOf(() => makeConfig({ cors: bad as Config['cors'] })),
+      `invalid option cors ${inspect(bad, { breakLength: Infinity, compact: true })}: expected '*' or a non-empty list of origins such as 'http://localhost:3000'`)
+  }
+  t.match(HELP, /^ {2}--cors ORIGINS {2,}answer CORS requests/m)
+  t.match(HELP.replace(/\s+/g, ' '), 'or from any origin with "*" [MEIBEL_MOCK_CORS] (default: off)')
 })
 
 t.test('help and version', async (t) => {
@@ -325,8 +354,8 @@ t.test('makeConfig checks overrides', async (t) => {
     [{ apiKeys: 'a,b' }, 'invalid option apiKeys \'a,b\': expected a non-empty list of non-empty keys'],
     [{ host: null }, 'invalid option host null: expected a host name or IP address'],
     [{ journalSize: 1_000_001 }, 'invalid option journalSize 1000001: expected a whole number from 0 to 1000000'],
-    [{ bogus: 1 }, 'unknown option bogus (expected one of port, host, db, seed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize, journalBytes)'],
-    [{ toString: 1 }, 'unknown option toString (expected one of port, host, db, seed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize, journalBytes)']
+    [{ bogus: 1 }, 'unknown option bogus (expected one of port, host, db, seed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize, journalBytes, cors)'],
+    [{ toString: 1 }, 'unknown option toString (expected one of port, host, db, seed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize, journalBytes, cors)']
   ]
   for (const [overrides, message] of cases) {
     t.equal(errorOf(() => makeConfig(overrides as Partial<Config>)), message, JSON.stringify(overrides))

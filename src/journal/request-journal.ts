@@ -175,8 +175,9 @@ export const makeJournal = (size: number, maxBytes = Infinity): Journal => {
       const url = request.originalUrl
       // Routed requests have the decoded agent_id; the 404, 405 and 307 answers do not.
       // Routed requests have the decoded agent_id; the 404, 405 and 307 answers
-      // take it from the route FastAPI's router answers for.
-      const agentId = (request.is404 ? paramsOfTarget(EMULATED_ROUTES, url)?.agent_id : params.agent_id) || null
+      // take it from the route FastAPI's router answers for, and so does
+      // OPTIONS (with --cors, the preflight route takes it).
+      const agentId = (request.is404 || request.method === 'OPTIONS' ? paramsOfTarget(EMULATED_ROUTES, url)?.agent_id : params.agent_id) || null
       const fault = request.faultId ?? null
       const headers = keptHeaders(request.headers)
       const entry: Entry = {
