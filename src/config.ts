@@ -12,14 +12,14 @@ import { inspect, parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { StartupError } from './errors.js'
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = typeof LOG_LEVELS[number]
 // The journal keeps its entries in memory: a bound keeps a typo from taking it all.
-export const MAX_JOURNAL_SIZE = 1_000_000
-export const DEFAULT_JOURNAL_SIZE = 1000
+const MAX_JOURNAL_SIZE = 1_000_000
+const DEFAULT_JOURNAL_SIZE = 1000
 // And a byte budget: 16 MiB by default, at most 1 GiB.
-export const DEFAULT_JOURNAL_BYTES = 16 * 1024 * 1024
-export const MAX_JOURNAL_BYTES = 1024 * 1024 * 1024
+const DEFAULT_JOURNAL_BYTES = 16 * 1024 * 1024
+const MAX_JOURNAL_BYTES = 1024 * 1024 * 1024
 export const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL('../fixtures', import.meta.url))
 export const DEFAULT_SEED = 20261120
 
@@ -256,7 +256,10 @@ export const OPTIONS = {
   }),
   // The journal's byte budget: its entries' URLs and headers (src/journal/request-journal.ts).
   journalBytes: option({
-    flag: '--journal-bytes', arg: 'N', env: 'MEIBEL_MOCK_JOURNAL_BYTES', default: DEFAULT_JOURNAL_BYTES,
+    flag: '--journal-bytes',
+    arg: 'N',
+    env: 'MEIBEL_MOCK_JOURNAL_BYTES',
+    default: DEFAULT_JOURNAL_BYTES,
     help: 'bytes of URLs and headers the journal keeps at most, the oldest requests going first',
     value: integer(0, MAX_JOURNAL_BYTES)
   }),

@@ -120,7 +120,7 @@ export const exchange = async (targets: Targets, request: RawRequest): Promise<E
 }
 
 // Where two strings first differ, with some context on both sides.
-export const firstDifference = (expected: string, actual: string): string => {
+const firstDifference = (expected: string, actual: string): string => {
   let i = 0
   while (i < expected.length && i < actual.length && expected[i] === actual[i]) i++
   const from = Math.max(0, i - 60)
@@ -133,7 +133,7 @@ const describeResponse = (res: RawResponse | Error): string => {
   return `${res.status} ${res.reason} [${heads}] ${clip(JSON.stringify(res.body.toString('utf8')), 600)}`
 }
 
-export const describeRequest = (request: RawRequest): string => {
+const describeRequest = (request: RawRequest): string => {
   const heads = request.headers.map(([n, v]) => `${n}: ${JSON.stringify(v)}`).join(' | ')
   return `${request.method} ${clip(request.target, 300)}\n      headers: ${heads}${request.body === undefined ? '' : `\n      body: ${JSON.stringify(request.body.toString())}`}`
 }

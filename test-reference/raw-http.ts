@@ -22,7 +22,7 @@ export interface RawResponse {
   readonly body: Buffer
 }
 
-export const serializeRequest = (req: RawRequest): Buffer => {
+const serializeRequest = (req: RawRequest): Buffer => {
   let head = `${req.method} ${req.target} HTTP/1.1\r\n`
   for (const [name, value] of req.headers) head += `${name}: ${value}\r\n`
   const body = req.body === undefined ? Buffer.alloc(0) : typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body
@@ -59,7 +59,7 @@ const decodeChunked = (raw: Buffer): Buffer => {
   }
 }
 
-export const parseResponse = (raw: Buffer, method: string): RawResponse => {
+const parseResponse = (raw: Buffer, method: string): RawResponse => {
   const end = raw.indexOf('\r\n\r\n', 0, 'latin1')
   if (end === -1) throw new Error(`incomplete response head: ${JSON.stringify(raw.toString('latin1').slice(0, 200))}`)
   const lines = raw.subarray(0, end).toString('latin1').split('\r\n')

@@ -6,8 +6,8 @@ import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { sendRaw } from './raw-http.js'
 
-export const REFERENCE_DIR = fileURLToPath(new URL('../reference/', import.meta.url))
-export const REFERENCE_PYTHON = fileURLToPath(new URL('../reference/.venv/bin/python', import.meta.url))
+const REFERENCE_DIR = fileURLToPath(new URL('../reference/', import.meta.url))
+const REFERENCE_PYTHON = fileURLToPath(new URL('../reference/.venv/bin/python', import.meta.url))
 
 export interface ReferenceServer {
   readonly port: number
@@ -17,7 +17,7 @@ export interface ReferenceServer {
   stop: () => Promise<void>
 }
 
-export const freePort = (): Promise<number> => new Promise((resolve, reject) => {
+const freePort = (): Promise<number> => new Promise((resolve, reject) => {
   const server = createServer()
   server.unref()
   server.on('error', reject)

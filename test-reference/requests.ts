@@ -6,12 +6,12 @@ import fc from 'fast-check'
 import type { RawRequest } from './raw-http.js'
 
 export const HOST = 'testserver:8000'
-export const PARAMS = ['offset', 'limit', 'sort_by', 'sort_order', 'status'] as const
-export type Param = typeof PARAMS[number]
+const PARAMS = ['offset', 'limit', 'sort_by', 'sort_order', 'status'] as const
+type Param = typeof PARAMS[number]
 
 // Agent ids with sessions in the emulator's fixtures (inputs, so some 200s
 // carry real data for the /__judge/session-list check).
-export const FIXTURE_AGENTS = ['demo-agent', 'support-triage', 'invoice-extractor', 'research-assistant', 'idle-agent'] as const
+const FIXTURE_AGENTS = ['demo-agent', 'support-triage', 'invoice-extractor', 'research-assistant', 'idle-agent'] as const
 
 // ---------------------------------------------------------------- encoding
 
@@ -25,10 +25,10 @@ const hex = (byte: number, lower: boolean): string => {
 //  plus:    like minimal, space as '+'
 //  lower:   like minimal with lower-case hex digits
 //  all:     every byte as %XX
-export type Encoding = 'minimal' | 'plus' | 'lower' | 'all'
+type Encoding = 'minimal' | 'plus' | 'lower' | 'all'
 const RAW_OK = /^[A-Za-z0-9\-._~!$'()*,:@/?]$/
 
-export const encodeComponent = (logical: string, encoding: Encoding): string => {
+const encodeComponent = (logical: string, encoding: Encoding): string => {
   let out = ''
   for (const byte of Buffer.from(logical, 'utf8')) {
     const ch = String.fromCharCode(byte)
@@ -118,7 +118,7 @@ const composedInt: fc.Arbitrary<string> = fc.record({
   trail: pad
 }).map((r) => `${r.lead}${r.sign}${r.zeros}${r.parts.join(r.joiner)}${r.frac}${r.trail}`)
 
-export const intLogical: fc.Arbitrary<string> = fc.oneof(
+const intLogical: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: -3, max: 120 }).map(String) },
   { weight: 1, arbitrary: fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }).map(String) },
   { weight: 4, arbitrary: fc.constantFrom(...INT_CONSTANTS) },
@@ -132,7 +132,7 @@ const SORT_ORDER_CONSTANTS = [
   '(asc)', '', 'a', 'des', 'descc', 'asc\u0000', 'asc\u2028', 'éasc', 'asc%', 'desc\n\n'
 ] as const
 
-export const sortOrderLogical: fc.Arbitrary<string> = fc.oneof(
+const sortOrderLogical: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...SORT_ORDER_CONSTANTS) },
   { weight: 1, arbitrary: fc.string({ maxLength: 6 }) }
 )
@@ -142,7 +142,7 @@ const STRING_CONSTANTS = [
   'session_id', 'null', 'é', '\u0000', '"', '\\', '\n', '😀'
 ] as const
 
-export const freeStringLogical: fc.Arbitrary<string> = fc.oneof(
+const freeStringLogical: fc.Arbitrary<string> = fc.oneof(
   { weight: 5, arbitrary: fc.constantFrom(...STRING_CONSTANTS) },
   { weight: 2, arbitrary: fc.string({ maxLength: 10 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 6 }) }
@@ -194,7 +194,7 @@ const segment: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.constant('') }
 )
 
-export const queryArb: fc.Arbitrary<string> = fc.oneof(
+const queryArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: fc.constant('') },
   { weight: 1, arbitrary: fc.constantFrom('?', '??', '?&', '?&&', '?=', '?;') },
   {
@@ -215,7 +215,7 @@ const AGENT_CONSTANTS = [
   'demo-agent%2Fsessions', '%F0%9F%98%80', 'a%3Bb', '%E2%80%A8', "a'b", 'a(b)', 'a*b', 'a!b', 'a$b', 'a,b', 'a=b', 'a&b'
 ] as const
 
-export const agentIdArb: fc.Arbitrary<string> = fc.oneof(
+const agentIdArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...FIXTURE_AGENTS) },
   { weight: 3, arbitrary: fc.constantFrom(...AGENT_CONSTANTS) },
   { weight: 2, arbitrary: fc.tuple(fc.string({ minLength: 1, maxLength: 8 }), fc.constantFrom<Encoding>('minimal', 'all', 'lower')).map(([s, e]) => encodeComponent(s, e)) },
@@ -239,7 +239,7 @@ const OTHER_PATHS = [
   '/v2/agents/%78/%73essions', '/v2/agents/x/sessions;x', '/v2/agents/x/sessions%00'
 ] as const
 
-export const pathArb: fc.Arbitrary<string> = fc.oneof(
+const pathArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 16, arbitrary: fc.tuple(agentIdArb, trailingSlashes).map(([id, slashes]) => `/v2/agents/${id}/sessions${slashes}`) },
   { weight: 2, arbitrary: fc.constantFrom(...OTHER_PATHS) },
   { weight: 1, arbitrary: fc.tuple(agentIdArb, fc.constantFrom('', '/', '/x', '/sessions/x')).map(([id, tail]) => `/v2/agents/${id}${tail}`) }
@@ -257,9 +257,9 @@ const validKey: fc.Arbitrary<string> = fc.oneof(
 const blankKey = fc.constantFrom('', ' ', '\t', ' \t ', '  ', '\t\t')
 const paddedKey = fc.tuple(fc.constantFrom(' ', '\t', ' \t', '  '), validKey, fc.constantFrom('', ' ', '\t', '\t ')).map(([a, k, b]) => a + k + b)
 
-export type Headers = ReadonlyArray<readonly [string, string]>
+type Headers = ReadonlyArray<readonly [string, string]>
 
-export const apiKeyHeadersArb: fc.Arbitrary<Headers> = fc.oneof(
+const apiKeyHeadersArb: fc.Arbitrary<Headers> = fc.oneof(
   { weight: 14, arbitrary: fc.tuple(fc.constantFrom(...KEY_NAMES), validKey).map(([n, v]) => [[n, v] as const]) },
   { weight: 2, arbitrary: fc.constant([]) },
   { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...KEY_NAMES), blankKey).map(([n, v]) => [[n, v] as const]) },
@@ -275,20 +275,18 @@ export const apiKeyHeadersArb: fc.Arbitrary<Headers> = fc.oneof(
 
 // Host values Starlette's _HOST_RE / is_valid_port reject (the 307 Location
 // then uses the server's bound address) or accept in unusual forms.
-export const ODD_HOSTS = [
+const ODD_HOSTS = [
   'bad host', 'testserver:99999', 'testserver:65536', 'testserver:abc', '[::1', '[zz::1]', '[1:2]', '[V1.x]', '[v1.x]',
   'a/b', 'exa%mple', 'TestServer:8000', 'testserver:0008000', 'testserver:65535', '[::1]:8000', 'testserver:',
   'test_server', 'xn--bcher-kva.example', 'testserver:000000080', 'testserver:8000:1', '127.0.0.1', 'a"b'
 ] as const
 
-export const hostArb: fc.Arbitrary<string> = fc.oneof(
+const hostArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 30, arbitrary: fc.constant(HOST) },
   { weight: 1, arbitrary: fc.constantFrom(...ODD_HOSTS) }
 )
 
 // ---------------------------------------------------------------- requests
-
-export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
 const methodArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 24, arbitrary: fc.constant('GET') },
@@ -296,7 +294,7 @@ const methodArb: fc.Arbitrary<string> = fc.oneof(
 )
 
 // Node and h11 both cap the request head at 16 KiB by default; stay below.
-export const MAX_TARGET = 12_000
+const MAX_TARGET = 12_000
 
 export const requestArb: fc.Arbitrary<RawRequest> = fc.record({
   method: methodArb,

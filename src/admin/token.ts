@@ -4,9 +4,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { onRequestAsyncHookHandler } from 'fastify'
 
-export const BEARER_CHALLENGE = 'Bearer'
-export const MISSING_TOKEN_DETAIL = 'Not authenticated'
-export const WRONG_TOKEN_DETAIL = 'Invalid admin token'
+const BEARER_CHALLENGE = 'Bearer'
+const MISSING_TOKEN_DETAIL = 'Not authenticated'
+const WRONG_TOKEN_DETAIL = 'Invalid admin token'
 
 // RFC 6750: the scheme is case-insensitive.
 const BEARER = /^bearer[ \t]+(.*?)[ \t]*$/i

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import type { ApiKeyScopes } from '../fastapi/api-key.js'
 import { StartupError } from '../errors.js'
 
-export const ALL_AGENTS = '*'
+const ALL_AGENTS = '*'
 
 // h11 strips spaces and tabs around header values (§3.1), so a key with them
 // could never be presented.

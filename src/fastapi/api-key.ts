@@ -3,7 +3,7 @@
 import type { FastifyReply, onRequestAsyncHookHandler } from 'fastify'
 import { API_KEY_CHALLENGE, INVALID_API_KEY_BODY, JSON_CONTENT_TYPE, NOT_AUTHENTICATED_BODY } from './errors.js'
 
-export const API_KEY_HEADER = 'meibel-api-key'
+const API_KEY_HEADER = 'meibel-api-key'
 
 // Each accepted key and the agents it owns; null: every agent.
 export type ApiKeyScopes = ReadonlyMap<string, ReadonlySet<string> | null>
@@ -20,7 +20,7 @@ declare module 'fastify' {
 
 // §7 AUTH: Starlette's headers.get() returns the first of duplicate headers
 // (Node joins duplicates with ", "), so read the raw list.
-export const firstHeader = (rawHeaders: readonly string[], lowerName: string): string | undefined => {
+const firstHeader = (rawHeaders: readonly string[], lowerName: string): string | undefined => {
   for (let i = 0; i < rawHeaders.length; i += 2) {
     if (rawHeaders[i]!.toLowerCase() === lowerName) return rawHeaders[i + 1]
   }

@@ -6,7 +6,7 @@
 
 // One method per route, as each FastAPI path-operation decorator (`@router.get`)
 // makes its own route.
-export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 export interface RouteSpec {
   readonly method: RouteMethod
@@ -28,7 +28,7 @@ export interface CompiledRoute<R extends RouteSpec> {
 // request's method: the first route whose path matches answers 405; else a
 // path that matches some route once its trailing slashes are removed (or one
 // is added) gets a 307 to it; else 404.
-export type Unrouted<R extends RouteSpec> =
+type Unrouted<R extends RouteSpec> =
   | { kind: 'method-not-allowed', route: R, params: RouteParams }
   | { kind: 'redirect', path: string, route: R, params: RouteParams }
   | { kind: 'not-found' }

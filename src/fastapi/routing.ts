@@ -13,11 +13,11 @@ import { unquote } from './urllib.js'
 const notFoundBody = Buffer.from(NOT_FOUND_BODY)
 const methodNotAllowedBody = Buffer.from(METHOD_NOT_ALLOWED_BODY)
 
-export const sendNotFound = (reply: FastifyReply): FastifyReply =>
+const sendNotFound = (reply: FastifyReply): FastifyReply =>
   reply.code(404).type(JSON_CONTENT_TYPE).send(notFoundBody)
 
 // §7 R405: the Allow header lists the answering route's methods.
-export const sendMethodNotAllowed = (reply: FastifyReply, allow: string): FastifyReply =>
+const sendMethodNotAllowed = (reply: FastifyReply, allow: string): FastifyReply =>
   reply.code(405).header('allow', allow).type(JSON_CONTENT_TYPE).send(methodNotAllowedBody)
 
 // A request target's raw path and raw query (without the `?`).

@@ -30,7 +30,7 @@ export interface FaultHookOptions {
 
 const NO_HEADERS: FaultPlan['headers'] = []
 
-export const preferPlan = (header: string | undefined, listed: ReadonlySet<number>): FaultPlan | null => {
+const preferPlan = (header: string | undefined, listed: ReadonlySet<number>): FaultPlan | null => {
   if (header === undefined) return null
   const preferences = parsePrefer(header, listed)
   if (preferences === null) return null

@@ -24,7 +24,7 @@ export interface FaultPlan {
   contentType: string | null
 }
 
-export interface FaultRuleView {
+interface FaultRuleView {
   id: string
   match: FaultRuleInput['match']
   status: number | null

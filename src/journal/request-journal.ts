@@ -29,7 +29,7 @@ interface Entry {
   bytes: number
 }
 
-export interface JournalEntryView {
+interface JournalEntryView {
   id: number
   time: string
   method: string
@@ -42,7 +42,7 @@ export interface JournalEntryView {
   fault: string | null
 }
 
-export interface JournalFilter {
+interface JournalFilter {
   agentId?: string | undefined
   // A status code (503) or a class (5xx).
   status?: string | undefined
@@ -195,6 +195,7 @@ export const makeJournal = (size: number, maxBytes = Infinity): Journal => {
       ring[slot(id)] = entry
       bytes += entry.bytes
       // Over the budget: the oldest go first (the new one too when it alone is over).
+      // eslint-disable-next-line no-unmodified-loop-condition -- dropFirst lowers `bytes`
       while (bytes > maxBytes) dropFirst()
     },
     list: ({ agentId, status, sinceMs, untilMs, limit }) => {

@@ -27,7 +27,7 @@ const EMPTY_LIST = sessionListBody([], 0)
 
 // The emulator's reading of the validated query (README "Where the emulator
 // decides"): an unknown sort_by sorts by start_time, an empty status is no filter.
-export const toListQuery = (agentId: string, q: ListSessionsQuery): ListQuery => ({
+const toListQuery = (agentId: string, q: ListSessionsQuery): ListQuery => ({
   agentId,
   status: q.status === '' || q.status === undefined ? null : q.status,
   sortBy: q.sort_by === 'status' ? 'status' : 'start_time',

@@ -18,12 +18,11 @@ export const ErrorSchema = Type.Object({
 export const DeletedSchema = Type.Object({
   deleted: Type.Integer({ minimum: 0, description: 'How many were deleted' })
 }, { title: 'Deleted' })
-export type Deleted = Static<typeof DeletedSchema>
 
 // --- Data -------------------------------------------------------------------
 
-export const MAX_SESSIONS_PER_INSERT = 10_000
-export const MAX_SESSIONS_PER_AGENT = 100_000
+const MAX_SESSIONS_PER_INSERT = 10_000
+const MAX_SESSIONS_PER_AGENT = 100_000
 
 export const AgentParamsSchema = Type.Object({
   agent_id: Type.String({ minLength: 1, description: 'Created by POST when unknown' })
@@ -51,7 +50,6 @@ export const InsertSessionsBodySchema = Type.Union([
   SessionInputSchema,
   Type.Array(SessionInputSchema, { maxItems: MAX_SESSIONS_PER_INSERT })
 ], { description: 'One session, or a list inserted all or nothing' })
-export type InsertSessionsBody = Static<typeof InsertSessionsBodySchema>
 
 const SessionSummaryRef = Type.Ref(SessionSummarySchema)
 export const InsertSessionsResponseSchema = Type.Union([SessionSummaryRef, Type.Array(SessionSummaryRef)], {
@@ -69,7 +67,6 @@ export const SeedBodySchema = Type.Object({
     minimum: 0, maximum: MAX_SESSIONS_PER_AGENT, description: "Generated sessions per agent; default: each fixture agent's generated_sessions"
   }))
 }, { additionalProperties: false, title: 'SeedRequest' })
-export type SeedBody = Static<typeof SeedBodySchema>
 
 // --- Request journal --------------------------------------------------------
 
@@ -80,9 +77,8 @@ export const JournalQuerySchema = Type.Object({
   until: Type.Optional(Type.String({ description: `Received at or before this ${DATE_TIME}` })),
   limit: Type.Optional(Type.Integer({ minimum: 1, description: 'Only the last N matching requests' }))
 })
-export type JournalQuery = Static<typeof JournalQuerySchema>
 
-export const JournalEntrySchema = Type.Object({
+const JournalEntrySchema = Type.Object({
   id: Type.Integer({ minimum: 1, description: 'Sequence number, increasing' }),
   time: Type.String({ description: 'When the request arrived (RFC 3339, milliseconds)' }),
   method: Type.String(),
@@ -110,7 +106,7 @@ const DelayMs = Type.Integer({ minimum: 0, maximum: MAX_DELAY_MS })
 const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
 const HEADER_VALUE = '^[\\t\\x20-\\x7e\\x80-\\xff]*$'
 
-export const FaultMatchSchema = Type.Object({
+const FaultMatchSchema = Type.Object({
   agent_id: Type.Optional(Type.String({ description: 'The decoded agent_id; default: any' })),
   query: Type.Optional(Type.Record(Type.String(), Type.String(), {
     description: 'Query params that must have exactly these values, as FastAPI parses them'

@@ -8,19 +8,17 @@ import { Kind, Type, TypeRegistry, type Static } from '@sinclair/typebox'
 export const SESSION_STATUSES = ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELED', 'TERMINATED'] as const
 export type SessionStatus = (typeof SESSION_STATUSES)[number]
 export const SORT_FIELDS = ['start_time', 'status'] as const
-export type SortField = (typeof SORT_FIELDS)[number]
 
 export const ListSessionsParamsSchema = Type.Object({
   agent_id: Type.String({ title: 'Agent Id' })
 })
-export type ListSessionsParams = Static<typeof ListSessionsParamsSchema>
 
 const OFFSET_DESCRIPTION = 'Number of items to skip'
 const LIMIT_DESCRIPTION = 'Maximum number of items to return'
 const SORT_BY_DESCRIPTION = 'Field to sort by: start_time, status'
 const SORT_ORDER_DESCRIPTION = 'Sort order: asc or desc'
 const STATUS_DESCRIPTION = 'Filter by execution status: RUNNING, COMPLETED, FAILED, CANCELED, TERMINATED'
-export const SORT_ORDER_PATTERN = '^(asc|desc)$'
+const SORT_ORDER_PATTERN = '^(asc|desc)$'
 
 // Declaration order is validation order and so the order of 422 entries (§6).
 export const ListSessionsQuerySchema = Type.Object({
@@ -43,7 +41,7 @@ export type ListSessionsQuery = Static<typeof ListSessionsQuerySchema>
 // checks it (any object, not an array) where sessions are given.
 const FREE_FORM_OBJECT = 'FreeFormObject'
 TypeRegistry.Set(FREE_FORM_OBJECT, (_schema, value) => typeof value === 'object' && value !== null && !Array.isArray(value))
-export const FreeFormObject = Type.Unsafe<Record<string, unknown>>({ [Kind]: FREE_FORM_OBJECT, type: 'object', additionalProperties: true })
+const FreeFormObject = Type.Unsafe<Record<string, unknown>>({ [Kind]: FREE_FORM_OBJECT, type: 'object', additionalProperties: true })
 
 export const SessionSummarySchema = Type.Object({
   session_id: Type.String({ title: 'Session Id' }),
@@ -56,7 +54,7 @@ export const SessionSummarySchema = Type.Object({
   token_usage: Type.Optional(Type.Union([FreeFormObject, Type.Null()], { title: 'Token Usage' })),
   result: Type.Optional(Type.Array(FreeFormObject, { title: 'Result', default: [] }))
 }, { $id: 'SessionSummary', title: 'SessionSummary' })
-export type SessionSummary = Static<typeof SessionSummarySchema>
+type SessionSummary = Static<typeof SessionSummarySchema>
 
 export const SessionListResponseSchema = Type.Object({
   data: Type.Array(Type.Ref(SessionSummarySchema), { title: 'Data' }),

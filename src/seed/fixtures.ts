@@ -37,7 +37,6 @@ export const FixtureSessionSchema = Type.Composite([
   Type.Required(Type.Pick(FixtureFields, REQUIRED_FIELDS)),
   Type.Partial(Type.Omit(FixtureFields, REQUIRED_FIELDS))
 ], { additionalProperties: false })
-export type FixtureSession = Static<typeof FixtureSessionSchema>
 
 export interface Fixtures {
   agents: FixtureAgent[]

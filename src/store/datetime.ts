@@ -28,8 +28,8 @@ export const formatDateTimeMicros = (micros: number): string => {
   return micro === 0 ? `${base}Z` : `${base}.${pad(micro, 6)}Z`
 }
 
-export const DATE_TIME_EXPECTED = 'expected an RFC 3339 date-time with at most 6 fractional digits'
-export const DATE_TIME_TOO_FAR = 'too far from 1970 to keep microseconds exact'
+const DATE_TIME_EXPECTED = 'expected an RFC 3339 date-time with at most 6 fractional digits'
+const DATE_TIME_TOO_FAR = 'too far from 1970 to keep microseconds exact'
 
 // A session time as fixtures and the control API give it: microseconds since
 // the epoch, or what is wrong with the text. Microseconds stay exact in a JS

@@ -31,7 +31,7 @@ export interface ListQuery {
 
 // A database failure while running: the SQLite error kind (SQLITE_CORRUPT,
 // SQLITE_IOERR, ...) and the message of its first occurrence.
-export interface StoreFailure {
+interface StoreFailure {
   kind: string
   message: string
 }
@@ -104,7 +104,7 @@ export const COUNT_SQL = {
 
 // A stored session in the contract's shape: every field present, times as
 // pydantic writes them (§9).
-export const toStoredSession = (s: SessionRecord): StoredSession => ({
+const toStoredSession = (s: SessionRecord): StoredSession => ({
   session_id: s.session_id,
   status: s.status,
   start_time: formatDateTimeMicros(s.start_us),

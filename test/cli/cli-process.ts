@@ -19,7 +19,7 @@ const sourceFiles = (dir: string): string[] => readdirSync(dir, { withFileTypes:
 })
 
 // True when some src/**/*.ts has no compiled .js in dist/, or a newer mtime.
-export const distIsStale = (): boolean => sourceFiles(SRC).some((file) => {
+const distIsStale = (): boolean => sourceFiles(SRC).some((file) => {
   const out = join(ROOT, 'dist', relative(SRC, file)).replace(/\.ts$/, '.js')
   return !existsSync(out) || statSync(out).mtimeMs < statSync(file).mtimeMs
 })
@@ -66,7 +66,7 @@ export const tryConnect = (port: number): Promise<string> => new Promise((resolv
   socket.once('error', (err: NodeJS.ErrnoException) => { resolve(err.code ?? err.message) })
 })
 
-export interface Exit {
+interface Exit {
   code: number | null
   signal: NodeJS.Signals | null
   // performance.now() when the exit was seen.

@@ -3,9 +3,9 @@
 // driven over ASGI.
 import { readFileSync } from 'node:fs'
 
-export type IntVerdict = { value: string } | { ok: true } | { error: string; ctx?: Record<string, unknown> }
-export interface IntCase { input: string; int: { value: string } | { error: string }; offset: IntVerdict; limit: IntVerdict }
-export interface QslCase { raw: string; pairs: Array<[string, string]>; dict: Array<[string, string]> }
+type IntVerdict = { value: string } | { ok: true } | { error: string; ctx?: Record<string, unknown> }
+interface IntCase { input: string; int: { value: string } | { error: string }; offset: IntVerdict; limit: IntVerdict }
+interface QslCase { raw: string; pairs: Array<[string, string]>; dict: Array<[string, string]> }
 export interface PipelineCase { raw: string; status: 200 | 422; body: string }
 export interface Golden {
   versions: Record<string, string>
