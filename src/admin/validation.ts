@@ -80,7 +80,7 @@ export const MAX_JSON_DEPTH = 64
 export const TOO_DEEP = `nested deeper than ${MAX_JSON_DEPTH} levels`
 // JSON.parse reads a number beyond a double's range (1e400) as Infinity,
 // which JSON.stringify would write as null.
-export const OUT_OF_RANGE = 'a number beyond the range of a double (about ±1.8e308)'
+const OUT_OF_RANGE = 'a number beyond the range of a double (about ±1.8e308)'
 
 // The first place, in document order, where a parsed body nests too deep or
 // holds a number JSON.parse made infinite, as an InvalidError naming the

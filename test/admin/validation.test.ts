@@ -56,7 +56,7 @@ t.test('the limits every JSON body is held to', async (t) => {
   t.throws(() => { checkParsedBody([{ session_id: 's', x: 1 }, { session_id: 'z', a: [{ b: -Infinity }] }]) },
     new InvalidError('record 1 (session_id "z"): field "a.0.b": a number beyond the range of a double (about ±1.8e308)'))
   t.throws(() => { checkParsedBody({ a: Infinity, b: nested(100) }) }, { message: /^field "a"/ }, 'the first problem in document order')
-  t.throws(() => { checkParsedBody(nested(1_000_000)) }, { constructor: InvalidError }, 'a million levels: no recursion, no stack overflow')
+  t.throws(() => { checkParsedBody(nested(1_000_000)) }, { message: 'field "0": nested deeper than 64 levels' }, 'a million levels: no recursion, no stack overflow')
   const bytes = (text: string): Uint8Array => Buffer.from(text)
   t.equal(nestsTooDeep(bytes('['.repeat(64))), false)
   t.equal(nestsTooDeep(bytes('{"a":'.repeat(65))), true)
