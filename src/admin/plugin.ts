@@ -3,10 +3,12 @@
 // serializer, error handler, token check and OpenAPI document stay inside
 // this scope, so the emulated API still parses no bodies, keeps FastAPI's
 // errors and its own document (/openapi.json, /docs) lists no admin route.
-import type { FastifyPluginAsync } from 'fastify'
+import { PassThrough } from 'node:stream'
+import type { FastifyPluginAsync, preParsingAsyncHookHandler } from 'fastify'
 import swagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TSchema } from '@sinclair/typebox'
+import { InvalidError } from '../errors.js'
 import { HTTP_STATUS_PHRASES } from '../fastapi/status-phrases.js'
 import type { FaultRules } from '../faults/fault-rules.js'
 import type { Journal } from '../journal/request-journal.js'
@@ -18,9 +20,34 @@ import { adminErrorHandler } from './errors.js'
 import { faultRoutes } from './faults.js'
 import { requestRoutes } from './requests.js'
 import { makeAdminTokenHook } from './token.js'
-import { typeBoxValidatorCompiler } from './validation.js'
+import { checkParsedBody, nestsTooDeep, TOO_DEEP, typeBoxValidatorCompiler } from './validation.js'
 
 export const ADMIN_PREFIX = '/__admin'
+
+// The bodies the control API takes: at most Fastify's bodyLimit (1 MiB, the
+// bulk insert 64 MiB: src/admin/agents.ts), counted while the body streams
+// in, and whole within BODY_TIMEOUT_MS of the headers being read, else a 408
+// and the connection is closed. A stalled upload is not kept waiting (with a
+// token it is not read at all: the onRequest check answers first).
+export const BODY_TIMEOUT_MS = 10_000
+export const BODY_TIMEOUT_DETAIL = `The request body did not arrive within ${BODY_TIMEOUT_MS / 1000} s`
+
+// The body reaches the JSON parser through a stream that fails with a 408
+// when the time is up. Cleared when the body has arrived, and when the
+// answer is over (a 401 or 415 answered before the body was read).
+const bodyTimeout: preParsingAsyncHookHandler = async (_request, reply, payload) => {
+  const timed = new PassThrough()
+  const timer = setTimeout(() => {
+    payload.unpipe(timed)
+    reply.header('connection', 'close')
+    timed.destroy(Object.assign(new Error(BODY_TIMEOUT_DETAIL), { statusCode: 408 }))
+  }, BODY_TIMEOUT_MS)
+  const stop = (): void => { clearTimeout(timer) }
+  payload.once('end', stop)
+  reply.raw.once('close', stop)
+  payload.on('error', (error) => { stop(); timed.destroy(error) })
+  return payload.pipe(timed)
+}
 
 export interface AdminOptions {
   dataset: Dataset
@@ -121,13 +148,26 @@ declare module 'fastify' {
 export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, { dataset, journal, faults, token }) => {
   // The root removed every parser; JSON comes back here only. An empty body
   // counts as none, since clients send `content-type: application/json` on a
-  // bare POST /reset.
+  // bare POST /reset. A body is refused (422) when it nests too deep or holds
+  // a number out of a double's range (src/admin/validation.ts), before its
+  // schema is checked.
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '') { done(null, undefined); return }
-    parseJson(request, body as string, done)
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const bytes = body as Buffer
+    if (bytes.length === 0) { done(null, undefined); return }
+    parseJson(request, bytes.toString('utf8'), (error, value: unknown) => {
+      if (error !== null) { done(nestsTooDeep(bytes) ? new InvalidError(`body: ${TOO_DEEP}`) : error, undefined); return }
+      try {
+        checkParsedBody(value)
+      } catch (invalid) {
+        done(invalid as Error, undefined)
+        return
+      }
+      done(null, value)
+    })
   })
+  app.addHook('preParsing', bodyTimeout)
   app.setErrorHandler(adminErrorHandler)
   app.setValidatorCompiler(typeBoxValidatorCompiler)
   // Answers are written by Fastify's default serializer, fast-json-stringify

@@ -3,7 +3,7 @@
 // field "status": expected ...` for a list body, `field "seed": ...` for an
 // object, `query parameter "limit": ...`, `path parameter "agent_id": ...`.
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify'
-import type { TSchema } from '@sinclair/typebox'
+import { KindGuard, type TSchema } from '@sinclair/typebox'
 import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value'
 import { InvalidError } from '../errors.js'
 import { allowedBy, mostSpecific } from '../schemas/value-errors.js'
@@ -28,8 +28,9 @@ const segments = (path: string): string[] =>
   path === '' ? [] : path.slice(1).split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
 
 // Where an error is, in words.
-export const locate = (httpPart: string, value: unknown, path: string): string => {
-  const parts = segments(path)
+export const locate = (httpPart: string, value: unknown, path: string): string => locateParts(httpPart, value, segments(path))
+
+const locateParts = (httpPart: string, value: unknown, parts: string[]): string => {
   if (httpPart === 'querystring') return `query parameter "${parts.join('.')}"`
   if (httpPart === 'params') return `path parameter "${parts.join('.')}"`
   if (parts.length === 0) return 'body'
@@ -46,13 +47,76 @@ export const describeError = (httpPart: string, value: unknown, error: ValueErro
   return `${locate(httpPart, value, specific.path)}: ${messageOf(specific)}`
 }
 
-// Path and query values arrive as strings: converted (as "5" to 5) before the check.
+// Path and query values arrive as strings: where the schema wants an
+// integer, a decimal integer becomes a number (as "5" to 5) before the
+// check, and anything else stays a string, which fails it. (TypeBox's
+// Value.Convert reads them as parseInt does: "1e300" as 1, "2.9" as 2.)
+const DECIMAL_INTEGER = /^-?\d+$/
+const convert = (schema: TSchema, data: unknown): unknown => {
+  if (!KindGuard.IsObject(schema) || typeof data !== 'object' || data === null) return data
+  return Object.fromEntries(Object.entries(data).map(([key, value]) => {
+    const property = schema.properties[key]
+    const integer = property !== undefined && KindGuard.IsInteger(property) && typeof value === 'string' && DECIMAL_INTEGER.test(value)
+    return [key, integer ? Number(value) : value]
+  }))
+}
+
 export const typeBoxValidatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart = 'body' }) => {
   const typed = schema as TSchema
   return (data: unknown) => {
-    const value = httpPart === 'body' ? data : Value.Convert(typed, data)
+    const value = httpPart === 'body' ? data : convert(typed, data)
     const error = Value.Errors(typed, value).First()
     if (error === undefined) return { value }
     return { error: new InvalidError(describeError(httpPart, value, error)) }
   }
+}
+
+// What the control API keeps it writes again as JSON (the store's columns,
+// fault bodies, its answers), with JSON.stringify and fast-json-stringify,
+// which recurse: a few thousand levels of nesting overflow their stack (a
+// 500). Hence a limit far below that, anywhere in a body (the body itself is
+// level 1: `[{"token_usage": {}}]` is 3 levels).
+export const MAX_JSON_DEPTH = 64
+export const TOO_DEEP = `nested deeper than ${MAX_JSON_DEPTH} levels`
+// JSON.parse reads a number beyond a double's range (1e400) as Infinity,
+// which JSON.stringify would write as null.
+const OUT_OF_RANGE = 'a number beyond the range of a double (about ±1.8e308)'
+
+// The first place, in document order, where a parsed body nests too deep or
+// holds a number JSON.parse made infinite, as an InvalidError naming the
+// record and field (for nesting, the field of the record or body it is in).
+// Walked with a stack of its own, not by recursion.
+export const checkParsedBody = (body: unknown): void => {
+  const where = (parts: string[]): string => locateParts('body', body, parts)
+  const stack: Array<{ value: unknown, parts: string[] }> = [{ value: body, parts: [] }]
+  while (stack.length > 0) {
+    const { value, parts } = stack.pop()!
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new InvalidError(`${where(parts)}: ${OUT_OF_RANGE}`)
+    if (typeof value !== 'object' || value === null) continue
+    if (parts.length === MAX_JSON_DEPTH) throw new InvalidError(`${where(parts.slice(0, Array.isArray(body) ? 2 : 1))}: ${TOO_DEEP}`)
+    const entries = Object.entries(value)
+    for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i]![1], parts: [...parts, entries[i]![0]] })
+  }
+}
+
+// Whether a text nests brackets deeper than MAX_JSON_DEPTH, for a body
+// JSON.parse refused: V8's parser is not recursive (Node 20 parses ten
+// million levels), but should one throw a RangeError on deep input, or the
+// text be both deep and broken, the answer is the 422 for nesting. Bytes,
+// not characters: no byte of a multi-byte UTF-8 character is a bracket,
+// quote or backslash.
+export const nestsTooDeep = (text: Uint8Array): boolean => {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (inString) {
+      if (c === 0x5c) i++
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH) return true
+    } else if (c === 0x5d || c === 0x7d) depth--
+  }
+  return false
 }

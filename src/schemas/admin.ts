@@ -75,7 +75,7 @@ export const JournalQuerySchema = Type.Object({
   status: Type.Optional(Type.String({ pattern: '^[1-5]([0-9]{2}|xx)$', description: 'A status code (503) or class (5xx)' })),
   since: Type.Optional(Type.String({ description: `Received at or after this ${DATE_TIME}` })),
   until: Type.Optional(Type.String({ description: `Received at or before this ${DATE_TIME}` })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, description: 'Only the last N matching requests' }))
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Only the last N matching requests' }))
 })
 
 const JournalEntrySchema = Type.Object({
@@ -101,6 +101,7 @@ export const JournalListSchema = Type.Object({
 // --- Faults -----------------------------------------------------------------
 
 export const MAX_DELAY_MS = 600_000
+export const MAX_FAULT_TIMES = 1_000_000
 const DelayMs = Type.Integer({ minimum: 0, maximum: MAX_DELAY_MS })
 // Node refuses other characters in header names and values.
 const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
@@ -126,7 +127,7 @@ export const FaultRuleInputSchema = Type.Object({
     description: 'Milliseconds, or [min, max] drawn from the seed for each request'
   })),
   drop: Type.Optional(Type.Boolean({ description: 'Close the connection without an answer (after delay_ms)' })),
-  times: Type.Optional(Type.Integer({ minimum: 1, description: 'Only the next N matching requests; default: all' }))
+  times: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_FAULT_TIMES, description: 'Only the next N matching requests; default: all' }))
 }, { additionalProperties: false, title: 'FaultRuleInput' })
 export type FaultRuleInput = Static<typeof FaultRuleInputSchema>
 

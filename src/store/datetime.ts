@@ -4,16 +4,26 @@
 const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:\d{2})$/
 
 // Parses an RFC 3339 date-time with at most microsecond precision; null when
-// the text is not one (or names a day that does not exist).
+// the text is not one, or names what pydantic refuses (checked against
+// pydantic 2.13): year 0, a day that does not exist (month 13, February 30),
+// an hour past 23, a minute or second past 59, an offset past 23:59 (+24:00,
+// +12:60). Years below 100 are taken as written (Date.UTC reads 0050 as 1950).
 export const parseDateTimeMicros = (text: string): number | null => {
   const m = ISO_DATETIME.exec(text)
   if (m === null) return null
   // Every group but the fraction takes part in every match, hence `zone!`.
-  const [, y, mo, d, h, mi, s, frac = '', zone] = m
-  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s))
-  const check = new Date(ms)
-  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || check.getUTCHours() !== Number(h) || Number(s) > 59 || Number(mi) > 59) return null
-  const offsetMinutes = zone === 'Z' ? 0 : (zone!.startsWith('-') ? -1 : 1) * (Number(zone!.slice(1, 3)) * 60 + Number(zone!.slice(4, 6)))
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number]
+  const [, , , , , , , frac = '', zone] = m
+  const check = new Date(0)
+  check.setUTCFullYear(y, mo - 1, d)
+  if (y === 0 || check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null
+  const ms = check.getTime() + ((h * 60 + mi) * 60 + s) * 1000
+  let offsetMinutes = 0
+  if (zone !== 'Z') {
+    const [oh, om] = [Number(zone!.slice(1, 3)), Number(zone!.slice(4, 6))]
+    if (oh > 23 || om > 59) return null
+    offsetMinutes = (zone!.startsWith('-') ? -1 : 1) * (oh * 60 + om)
+  }
   return (ms - offsetMinutes * 60_000) * 1000 + Number(frac.padEnd(6, '0'))
 }
 

@@ -2,7 +2,8 @@
 import t from 'tap'
 import { Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { describeError, describeSchema, locate, typeBoxValidatorCompiler } from '../../src/admin/validation.js'
+import { checkParsedBody, describeError, describeSchema, locate, MAX_JSON_DEPTH, nestsTooDeep, typeBoxValidatorCompiler } from '../../src/admin/validation.js'
+import { MAX_FAULT_TIMES } from '../../src/schemas/admin.js'
 import { InvalidError } from '../../src/errors.js'
 
 t.test('describeSchema', async (t) => {
@@ -35,6 +36,30 @@ t.test('the compiler converts path and query strings, not bodies', async (t) => 
   const schema = Type.Object({ n: Type.Integer() })
   const query = typeBoxValidatorCompiler({ schema, httpPart: 'querystring', method: 'GET', url: '/' }) as (data: unknown) => { value?: unknown, error?: Error }
   t.same(query({ n: '5' }), { value: { n: 5 } })
+  t.same(query({ n: '-7', other: '8' }), { value: { n: -7, other: '8' } }, 'only where the schema wants an integer')
+  for (const text of ['1e3', '2.9', '0x10', ' 5', 'true', '']) {
+    t.match(query({ n: text }).error, { message: 'query parameter "n": expected integer' }, JSON.stringify(text))
+  }
+  const list = typeBoxValidatorCompiler({ schema: Type.Array(Type.Integer()), httpPart: 'querystring', method: 'GET', url: '/' }) as (data: unknown) => { value?: unknown, error?: Error }
+  t.match(list(['5']).error, { message: /expected integer/ }, 'only object schemas are converted')
   const body = typeBoxValidatorCompiler({ schema, method: 'POST', url: '/' }) as (data: unknown) => { value?: unknown, error?: Error }
   t.match(body({ n: '5' }).error, { constructor: InvalidError, message: 'field "n": expected integer' })
+})
+
+t.test('the limits every JSON body is held to', async (t) => {
+  t.equal(MAX_JSON_DEPTH, 64)
+  t.equal(MAX_FAULT_TIMES, 1_000_000)
+  const nested = (n: number): unknown => { let v: unknown = 0; for (let i = 0; i < n; i++) v = [v]; return v }
+  t.doesNotThrow(() => { checkParsedBody({ a: nested(63) }) }, '64 levels')
+  t.throws(() => { checkParsedBody({ a: nested(64) }) }, new InvalidError('field "a": nested deeper than 64 levels'))
+  t.throws(() => { checkParsedBody(nested(65)) }, new InvalidError('record 0: field "0": nested deeper than 64 levels'), 'a list body names the record')
+  t.throws(() => { checkParsedBody([{ session_id: 's', x: 1 }, { session_id: 'z', a: [{ b: -Infinity }] }]) },
+    new InvalidError('record 1 (session_id "z"): field "a.0.b": a number beyond the range of a double (about ±1.8e308)'))
+  t.throws(() => { checkParsedBody({ a: Infinity, b: nested(100) }) }, { message: /^field "a"/ }, 'the first problem in document order')
+  t.throws(() => { checkParsedBody(nested(1_000_000)) }, { message: 'field "0": nested deeper than 64 levels' }, 'a million levels: no recursion, no stack overflow')
+  const bytes = (text: string): Uint8Array => Buffer.from(text)
+  t.equal(nestsTooDeep(bytes('['.repeat(64))), false)
+  t.equal(nestsTooDeep(bytes('{"a":'.repeat(65))), true)
+  t.equal(nestsTooDeep(bytes(`["${'['.repeat(100)}\\"${'{'.repeat(100)}", "é"]`)), false, 'brackets in strings, escaped quotes')
+  t.equal(nestsTooDeep(bytes(`["\\\\"${'['.repeat(65)}`)), true, 'an escaped backslash ends no string')
 })

@@ -23,10 +23,42 @@ t.test('parsing RFC 3339 date-times', async (t) => {
   }
 })
 
+t.test('what pydantic refuses is refused (checked against pydantic 2.13)', async (t) => {
+  for (const bad of ['2024-13-01T00:00:00Z', '2024-00-10T00:00:00Z', '2024-01-00T00:00:00Z', '2023-02-29T00:00:00Z',
+    '2024-04-31T00:00:00Z', '2024-01-02T03:04:05+24:00', '2024-01-02T03:04:05+99:99', '2024-01-02T03:04:05+12:60',
+    '2024-01-02T03:04:05-24:00', '0000-01-01T00:00:00Z']) {
+    t.equal(parseDateTimeMicros(bad), null, bad)
+  }
+  t.equal(parseDateTimeMicros('2024-02-29T00:00:00Z'), Date.UTC(2024, 1, 29) * 1000, 'a leap day')
+  t.equal(parseDateTimeMicros('2024-01-02T03:04:05+23:59'), (Date.UTC(2024, 0, 2, 3, 4, 5) - (23 * 60 + 59) * 60_000) * 1000)
+  t.equal(parseDateTimeMicros('2024-01-02T03:04:05-23:59'), (Date.UTC(2024, 0, 2, 3, 4, 5) + (23 * 60 + 59) * 60_000) * 1000)
+  // From Python: datetime(50, 1, 1, tzinfo=timezone.utc) - datetime(1970, 1, 1, tzinfo=timezone.utc).
+  t.equal(parseDateTimeMicros('0050-01-01T00:00:00Z'), -60589296000000 * 1000, 'year 50, not 1950')
+})
+
+t.test('any offset: accepted exactly when its hours are 0-23 and its minutes 0-59', async (t) => {
+  const base = Date.UTC(2024, 5, 15, 12, 0, 0)
+  t.doesNotThrow(() => fc.assert(fc.property(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }), (sign, h, m) => {
+    const text = `2024-06-15T12:00:00${sign}${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`
+    const expected = h <= 23 && m <= 59 ? (base - (sign === '-' ? -1 : 1) * (h * 60 + m) * 60_000) * 1000 : null
+    return parseDateTimeMicros(text) === expected
+  }), { seed: 42, numRuns: 500 }))
+})
+
 t.test('format then parse is the identity on microseconds', async (t) => {
   // Up to 2200, where microseconds still fit a double exactly.
   t.doesNotThrow(() => fc.assert(fc.property(fc.integer({ min: 0, max: Date.UTC(2200, 0, 1) }), fc.integer({ min: 0, max: 999 }), (ms, extra) => {
     const micros = ms * 1000 + extra
     return parseDateTimeMicros(formatDateTimeMicros(micros)) === micros
   }), { seed: 42 }))
+})
+
+t.test('any date: accepted exactly when the day exists', async (t) => {
+  const leap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+  const daysIn = (y: number, m: number): number => [31, leap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!
+  t.doesNotThrow(() => fc.assert(fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }), (y, m, d) => {
+    const text = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}T00:00:00Z`
+    const exists = y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m)
+    return (parseDateTimeMicros(text) !== null) === exists
+  }), { seed: 42, numRuns: 2000 }))
 })
