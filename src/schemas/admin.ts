@@ -40,8 +40,10 @@ export const SessionInputSchema = Type.Partial(refineSession({
   status: SessionStatusSchema,
   start_time: Type.String({ description: DATE_TIME }),
   end_time: Type.Union([Type.String(), Type.Null()], { description: `${DATE_TIME}, not before start_time; null while running` }),
-  agent_name: { ...agentName, description: "Default: the agent's" },
-  agent_version: { ...agentVersion, description: "Default: the agent's" },
+  // The contract's variants, with their own description (a spread of the
+  // contract's schema would carry TypeBox's symbols, which declarations cannot name).
+  agent_name: Type.Union(agentName.anyOf, { title: agentName.title, description: "Default: the agent's" }),
+  agent_version: Type.Union(agentVersion.anyOf, { title: agentVersion.title, description: "Default: the agent's" }),
   messages_count: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
 }), { additionalProperties: false, title: 'SessionInput' })
 export type SessionInput = Static<typeof SessionInputSchema>
