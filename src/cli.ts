@@ -20,15 +20,16 @@ const fail = (message: string, code: number): never => {
   process.exit(code)
 }
 
-// SIGINT/SIGTERM: stop accepting, let in-flight requests finish, close the
-// database (an onClose hook), exit 0. A second signal exits at once.
-const handleSignals = (app: FastifyInstance): void => {
+// SIGINT/SIGTERM: the drain of src/start.ts (stop accepting, close idle
+// connections, give in-flight requests --shutdown-timeout ms, close the rest
+// and the database), then exit 0. A second signal exits at once.
+const handleSignals = (app: FastifyInstance, close: () => Promise<void>): void => {
   let closing = false
   const shutdown = (signal: NodeJS.Signals): void => {
     if (closing) process.exit(1)
     closing = true
     app.log.info({ signal }, 'shutting down')
-    app.close().then(() => process.exit(0), (err: unknown) => {
+    close().then(() => process.exit(0), (err: unknown) => {
       app.log.error({ err }, 'error while shutting down')
       process.exit(1)
     })

@@ -20,6 +20,10 @@ const DEFAULT_JOURNAL_SIZE = 1000
 // And a byte budget: 16 MiB by default, at most 1 GiB.
 const DEFAULT_JOURNAL_BYTES = 16 * 1024 * 1024
 const MAX_JOURNAL_BYTES = 1024 * 1024 * 1024
+// The drain deadline after SIGTERM/SIGINT or close(): 5 s by default, at most
+// 10 minutes (the longest delay a fault can ask for, so a deadline can outlast it).
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000
+const MAX_SHUTDOWN_TIMEOUT_MS = 600_000
 export const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL('../fixtures', import.meta.url))
 export const DEFAULT_SEED = 20261120
 
@@ -274,6 +278,15 @@ export const OPTIONS = {
     shownDefault: 'off',
     help: 'answer CORS requests from browser pages on these origins (comma-separated, e.g. http://localhost:3000), or from any origin with "*"',
     value: orNull(corsOrigins)
+  }),
+  // How long in-flight requests get to finish once shutdown begins (src/start.ts).
+  shutdownTimeout: option({
+    flag: '--shutdown-timeout',
+    arg: 'MS',
+    env: 'MEIBEL_MOCK_SHUTDOWN_TIMEOUT',
+    default: DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    help: 'milliseconds in-flight requests get to finish on SIGTERM/SIGINT before their connections are closed',
+    value: integer(0, MAX_SHUTDOWN_TIMEOUT_MS)
   })
 }
 

@@ -23,7 +23,8 @@ export { ListenError } from './start.js'
 export type { Config, LogLevel } from './config.js'
 
 // Any option of the CLI, by its config key: port, host, db, seed, fixturesDir,
-// apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize.
+// apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize,
+// journalBytes, cors, shutdownTimeout.
 export type MeibelMockOptions = Partial<Config>
 
 // Where the programmatic API differs from the CLI's defaults: any free port,
@@ -40,7 +41,9 @@ export interface MeibelMock {
   admin: AdminClient
   // The checked configuration it runs with.
   config: Config
-  // Stops it: in-flight requests finish, the database closes. Idempotent.
+  // Stops it as SIGTERM stops the CLI: idle connections close at once,
+  // in-flight requests get shutdownTimeout ms to finish, the database closes.
+  // Idempotent.
   close: () => Promise<void>
 }
 

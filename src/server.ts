@@ -53,9 +53,12 @@ const apiKeyScopes = (config: Config): ApiKeyScopes | null => {
 export interface BuildOptions {
   // Where the logs go (default stdout); tests read them from here.
   logStream?: { write: (line: string) => void }
+  // Aborted when the shutdown deadline is reached (src/start.ts): pending
+  // delays (Prefer: delay, a fault's delay_ms) end at once.
+  deadline?: AbortSignal
 }
 
-export const buildServer = async (config: Config, { logStream }: BuildOptions = {}): Promise<FastifyInstance> => {
+export const buildServer = async (config: Config, { logStream, deadline }: BuildOptions = {}): Promise<FastifyInstance> => {
   // Fixtures and the keys file are checked on every start, so a bad file
   // fails fast even when a --db file was seeded before.
   const fixtures = loadFixtures(config.fixturesDir)
@@ -79,6 +82,9 @@ export const buildServer = async (config: Config, { logStream }: BuildOptions = 
     logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
     // FastAPI adds no HEAD route to a GET route (§7 R405).
     exposeHeadRoutes: false,
+    // A request that arrives while the drain runs (src/start.ts) is answered
+    // as usual, with Connection: close, not with Fastify's own 503 body.
+    return503OnClosing: false,
     routerOptions: {
       // Agent ids of any length reach the route instead of a 414 (Node's
       // 16 KiB header limit bounds the request line long before this).
@@ -152,7 +158,7 @@ export const buildServer = async (config: Config, { logStream }: BuildOptions = 
     apiKeys,
     strict: config.strict,
     // Prefer headers work with or without the control API; rules need it.
-    faults: (listed) => makeFaultHook({ rules: admin?.faults ?? null, journal: admin?.journal ?? null, listed })
+    faults: (listed) => makeFaultHook({ rules: admin?.faults ?? null, journal: admin?.journal ?? null, listed, deadline })
   })
   if (admin !== null) await app.register(adminPlugin, { prefix: ADMIN_PREFIX, ...admin, token: config.adminToken })
 

@@ -48,7 +48,8 @@ const SPECS: Record<OptionKey, Spec> = {
   adminToken: { flag: null, arg: null, env: 'MEIBEL_MOCK_ADMIN_TOKEN', expected: 'a non-empty token', expectedValue: 'a non-empty token', bad: null },
   journalSize: { flag: '--journal-size', arg: 'N', env: 'MEIBEL_MOCK_JOURNAL_SIZE', expected: 'a whole number from 0 to 1000000', expectedValue: 'a whole number from 0 to 1000000', bad: '1000001' },
   journalBytes: { flag: '--journal-bytes', arg: 'N', env: 'MEIBEL_MOCK_JOURNAL_BYTES', expected: 'a whole number from 0 to 1073741824', expectedValue: 'a whole number from 0 to 1073741824', bad: '1073741825' },
-  cors: { flag: '--cors', arg: 'ORIGINS', env: 'MEIBEL_MOCK_CORS', expected: '* or a comma-separated list of origins such as http://localhost:3000', expectedValue: "'*' or a non-empty list of origins such as 'http://localhost:3000'", bad: 'localhost:3000' }
+  cors: { flag: '--cors', arg: 'ORIGINS', env: 'MEIBEL_MOCK_CORS', expected: '* or a comma-separated list of origins such as http://localhost:3000', expectedValue: "'*' or a non-empty list of origins such as 'http://localhost:3000'", bad: 'localhost:3000' },
+  shutdownTimeout: { flag: '--shutdown-timeout', arg: 'MS', env: 'MEIBEL_MOCK_SHUTDOWN_TIMEOUT', expected: 'a whole number from 0 to 600000', expectedValue: 'a whole number from 0 to 600000', bad: '600001' }
 }
 const KEYS = Object.keys(SPECS) as OptionKey[]
 
@@ -89,7 +90,8 @@ t.test('the table: every option with its flag and variable, DEFAULT_CONFIG deriv
     adminToken: null,
     journalSize: 1000,
     journalBytes: 16777216,
-    cors: null
+    cors: null,
+    shutdownTimeout: 5000
   })
   t.same(Object.keys(DEFAULT_CONFIG), KEYS, 'one default per entry, in table order')
   for (const key of KEYS) t.equal(DEFAULT_CONFIG[key], OPTIONS[key].default, `DEFAULT_CONFIG.${key} is the entry's default`)
@@ -108,7 +110,7 @@ t.test('env over defaults, flags over env', async (t) => {
     MEIBEL_MOCK_STRICT: 'true',
     MEIBEL_MOCK_LOG_LEVEL: 'warn'
   }
-  const control = { admin: true, adminToken: null, journalSize: 1000, journalBytes: 16777216, cors: null }
+  const control = { admin: true, adminToken: null, journalSize: 1000, journalBytes: 16777216, cors: null, shutdownTimeout: 5000 }
   t.same(serve([], env), { port: 9001, host: '0.0.0.0', db: '/tmp/x.db', seed: 7, fixturesDir: '/fx', apiKeys: ['a', 'b'], apiKeysFile: null, strict: true, logLevel: 'warn', ...control })
   t.same(serve(['--port', '0', '--host', '::1', '--db', 'f.db', '--seed', '9', '--fixtures', 'd', '--api-keys', 'k', '--strict', '--log-level', 'silent'], env),
     { port: 0, host: '::1', db: 'f.db', seed: 9, fixturesDir: 'd', apiKeys: ['k'], apiKeysFile: null, strict: true, logLevel: 'silent', ...control })
@@ -149,6 +151,14 @@ t.test('control API options: env over defaults, flags over env', async (t) => {
   t.equal(serve(['--journal-size', '1000000']).journalSize, 1_000_000, 'the bound itself is allowed')
   t.equal(serve(['--seed', '4294967295']).seed, 2 ** 32 - 1, 'the largest seed')
   t.equal(serve(['--port', '65535']).port, 65535, 'the largest port')
+})
+
+t.test('--shutdown-timeout: the drain deadline in milliseconds, 5 s by default, at most 10 minutes', async (t) => {
+  t.equal(serve([]).shutdownTimeout, 5000)
+  t.equal(serve([], { MEIBEL_MOCK_SHUTDOWN_TIMEOUT: '1500' }).shutdownTimeout, 1500)
+  t.equal(serve(['--shutdown-timeout', '0'], { MEIBEL_MOCK_SHUTDOWN_TIMEOUT: '1500' }).shutdownTimeout, 0, 'the flag over the variable; 0 closes at once')
+  t.equal(errorOf(() => parseCli(['--shutdown-timeout', '5s'], {})), 'invalid --shutdown-timeout \'5s\': expected a whole number from 0 to 600000')
+  t.match(HELP.replace(/\s+/g, ' '), '[MEIBEL_MOCK_SHUTDOWN_TIMEOUT] (default 5000)')
 })
 
 t.test('--journal-bytes: the journal\'s byte budget, 16 MiB by default, at most 1 GiB', async (t) => {
@@ -354,8 +364,8 @@ t.test('makeConfig checks overrides', async (t) => {
     [{ apiKeys: 'a,b' }, 'invalid option apiKeys \'a,b\': expected a non-empty list of non-empty keys'],
     [{ host: null }, 'invalid option host null: expected a host name or IP address'],
     [{ journalSize: 1_000_001 }, 'invalid option journalSize 1000001: expected a whole number from 0 to 1000000'],
-    [{ bogus: 1 }, 'unknown option bogus (expected one of port, host, db, seed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize, journalBytes, cors)'],
-    [{ toString: 1 }, 'unknown option toString (expected one of port, host, db, seed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize, journalBytes, cors)']
+    [{ bogus: 1 }, 'unknown option bogus (expected one of port, host, db, seed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize, journalBytes, cors, shutdownTimeout)'],
+    [{ toString: 1 }, 'unknown option toString (expected one of port, host, db, seed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize, journalBytes, cors, shutdownTimeout)']
   ]
   for (const [overrides, message] of cases) {
     t.equal(errorOf(() => makeConfig(overrides as Partial<Config>)), message, JSON.stringify(overrides))
@@ -391,7 +401,8 @@ t.test('fast-check: any variable value is accepted or gets exactly its option\'s
 t.test('fast-check: integers are accepted exactly within their range', async (t) => {
   const ranges: Array<[OptionKey, string, string, number]> = [
     ['port', '--port', 'PORT', 65535], ['seed', '--seed', 'MEIBEL_MOCK_SEED', 4294967295], ['journalSize', '--journal-size', 'MEIBEL_MOCK_JOURNAL_SIZE', 1000000],
-    ['journalBytes', '--journal-bytes', 'MEIBEL_MOCK_JOURNAL_BYTES', 2 ** 30]
+    ['journalBytes', '--journal-bytes', 'MEIBEL_MOCK_JOURNAL_BYTES', 2 ** 30],
+    ['shutdownTimeout', '--shutdown-timeout', 'MEIBEL_MOCK_SHUTDOWN_TIMEOUT', 600_000]
   ]
   for (const [key, flag, env, max] of ranges) {
     fc.assert(fc.property(fc.integer({ min: -10, max: max + 10 }), fc.boolean(), (n, inRange) => {

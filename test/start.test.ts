@@ -1,7 +1,7 @@
 // startServer: builds, listens on a real port, closes; the failures the CLI
 // and the programmatic API share.
 import t from 'tap'
-import { createServer, type AddressInfo } from 'node:net'
+import { connect, createServer, type AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { makeConfig } from '../src/config.js'
 import { StartupError } from '../src/errors.js'
@@ -71,4 +71,57 @@ t.test('on a wildcard address, url points at loopback and answers', async (t) =>
   t.teardown(server.close)
   t.equal(server.url, `http://127.0.0.1:${server.port}`)
   t.equal((await fetch(`${server.url}/health`)).status, 200)
+})
+
+// A raw TCP client: what it received, and a promise of the connection's end.
+const rawClient = async (port: number, sent = ''): Promise<{ received: () => string, closed: Promise<void> }> => {
+  const socket = connect({ host: '127.0.0.1', port })
+  await new Promise<void>((resolve) => socket.once('connect', resolve))
+  let received = ''
+  socket.setEncoding('utf8')
+  socket.on('data', (chunk: string) => { received += chunk })
+  socket.on('error', () => undefined)
+  if (sent !== '') socket.write(sent)
+  return { received: () => received, closed: new Promise<void>((resolve) => socket.once('close', () => { resolve() })) }
+}
+
+// Lets the server read what the clients sent before close() begins.
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 100))
+
+t.test('close(): connections without a request in progress close at once, in-flight requests finish', async (t) => {
+  const server = await startServer(config())
+  // Never sends anything; sends half a head; gets an answer and keeps the connection.
+  const silent = await rawClient(server.port)
+  const midHead = await rawClient(server.port, 'GET /health HTTP/1.1\r\nHost: x\r\n')
+  const keptAlive = await rawClient(server.port, 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n')
+  // In flight when close() begins: a delayed answer.
+  const delayed = fetch(`${server.url}/v2/agents/a1/sessions?limit=1`, { headers: { ...KEY, prefer: 'delay=300' } })
+  await settle()
+  t.match(keptAlive.received(), /^HTTP\/1\.1 200 OK\r\n/, 'the kept-alive connection had its answer')
+
+  await server.close()
+  await Promise.all([silent.closed, midHead.closed, keptAlive.closed])
+  t.equal(silent.received(), '', 'the silent connection was closed without an answer')
+  t.equal(midHead.received(), '', 'the connection mid-head was closed without an answer')
+  const res = await delayed
+  t.equal(res.status, 200, 'the delayed request in flight was answered normally')
+  t.equal(res.headers.get('connection'), 'close', 'with Connection: close')
+  t.equal(((await res.json()) as { total: number }).total, 3)
+  t.equal(await tryConnect(server.port), 'ECONNREFUSED', 'nothing listens afterwards')
+})
+
+t.test('close() past --shutdown-timeout: a pending delay is cut short and answered, a stalled body is closed', async (t) => {
+  const server = await startServer(config({ shutdownTimeout: 50 }))
+  const delayed = fetch(`${server.url}/v2/agents/a1/sessions?limit=1`, { headers: { ...KEY, prefer: 'delay=600000' } })
+  // A control-API call whose body never arrives whole.
+  const stalled = await rawClient(server.port, 'POST /__admin/seed HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{')
+  await settle()
+
+  await server.close()
+  const res = await delayed
+  t.equal(res.status, 200, 'the delay ended at the deadline and the request was answered')
+  t.equal(res.headers.get('connection'), 'close')
+  t.equal(((await res.json()) as { total: number }).total, 3)
+  await stalled.closed
+  t.equal(stalled.received(), '', 'the stalled upload was closed without an answer')
 })

@@ -26,6 +26,9 @@ export interface FaultHookOptions {
   journal: Journal | null
   // The statuses the spec lists for the route: Prefer asks for normal behaviour with them.
   listed: ReadonlySet<number>
+  // Aborted at the shutdown deadline: a pending delay ends there and the
+  // request is answered (with Connection: close) before its connection goes.
+  deadline?: AbortSignal | undefined
 }
 
 const NO_HEADERS: FaultPlan['headers'] = []
@@ -40,14 +43,14 @@ const preferPlan = (header: string | undefined, listed: ReadonlySet<number>): Fa
 }
 
 // Answering instead of the route returns the reply, so Fastify stops there.
-export const makeFaultHook = ({ rules, journal, listed }: FaultHookOptions): onRequestAsyncHookHandler =>
+export const makeFaultHook = ({ rules, journal, listed, deadline }: FaultHookOptions): onRequestAsyncHookHandler =>
   async (request, reply) => {
     const { agent_id: agentId } = request.params as { agent_id: string }
     // Node joins repeated Prefer headers with ", ", which RFC 7240 reads as one list.
     const plan = rules?.take(agentId, request.query as Record<string, string>) ?? preferPlan(request.headers.prefer as string | undefined, listed)
     if (plan === null) return
     request.faultId = plan.fault
-    if (plan.delayMs > 0) await sleep(plan.delayMs)
+    if (plan.delayMs > 0) await sleep(plan.delayMs, undefined, { signal: deadline }).catch(() => undefined)
     if (plan.drop) {
       reply.hijack()
       request.raw.socket.destroy()
