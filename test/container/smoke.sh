@@ -28,6 +28,7 @@ list_path='/v2/agents/demo-agent/sessions?limit=5&sort_by=status'
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/meibel-mock-smoke.XXXXXX")
 compose_file="$tmp/compose.yml"
 local_pid=""
+idle_pid=""
 image_built=0
 compose_up=0
 passed=0
@@ -50,6 +51,7 @@ cleanup() {
     ((status == 0)) && status=1
   fi
   [[ -n $local_pid ]] && kill "$local_pid" 2>/dev/null && wait "$local_pid" 2>/dev/null
+  [[ -n $idle_pid ]] && kill "$idle_pid" 2>/dev/null && wait "$idle_pid" 2>/dev/null
   docker rm -f "$container" >/dev/null 2>&1
   if ((compose_up)); then
     docker-compose -p "$project" -f "$compose_file" down --rmi local --volumes --remove-orphans >/dev/null 2>&1
@@ -122,6 +124,34 @@ check_stop() {
     not_ok "$what"
     show "$tmp/stop.log"
   fi
+}
+
+# Connects to port $1 and sends nothing; its PID is idle_pid, its output
+# $tmp/idle.log ("connected", then "closed" when the server closes it).
+idle_client() {
+  node -e "
+    const s = require('net').connect(Number(process.argv[1]), '127.0.0.1', () => console.log('connected'))
+    s.on('close', () => { console.log('closed'); process.exit(0) })
+    s.on('error', (e) => console.log('error ' + e.code))
+    setTimeout(() => process.exit(3), 60000)
+  " "$1" >"$tmp/idle.log" 2>&1 &
+  idle_pid=$!
+  local deadline=$(($(now_ms) + 5000))
+  until grep -q connected "$tmp/idle.log"; do
+    (($(now_ms) < deadline)) || return 1
+    sleep 0.1
+  done
+}
+
+# Waits up to $1 s for the idle client to see its connection closed.
+wait_idle_closed() {
+  local deadline=$(($(now_ms) + $1 * 1000))
+  until grep -q closed "$tmp/idle.log"; do
+    (($(now_ms) < deadline)) || { kill "$idle_pid" 2>/dev/null; idle_pid=""; return 1; }
+    sleep 0.1
+  done
+  wait "$idle_pid" 2>/dev/null
+  idle_pid=""
 }
 
 summary() {
@@ -203,7 +233,11 @@ if docker run -d --network host --name "$container" --health-interval 1s \
     not_ok "docker run: List Sessions bytes equal node dist/cli.js's"; cmp "$tmp/local.json" "$tmp/container.json" >&2 || true
   fi
   if wait_healthy "$container" 10; then ok "docker run: the image's HEALTHCHECK reports healthy"; else not_ok "docker run: the image's HEALTHCHECK reports healthy"; fi
-  check_stop "docker stop" "$container" docker stop --time 10 "$container"
+  # A client holding an idle connection (it never sends a request) must not
+  # hold up the stop: the container exits 0 well within its 5 s drain deadline.
+  if idle_client "$port"; then ok "docker run: an idle client is connected"; else not_ok "docker run: an idle client is connected"; show "$tmp/idle.log"; fi
+  check_stop "docker stop (an idle client connected)" "$container" docker stop --time 10 "$container"
+  if wait_idle_closed 5; then ok "docker stop: the idle client's connection was closed"; else not_ok "docker stop: the idle client's connection was closed"; show "$tmp/idle.log"; fi
   if [[ -z $(docker logs "$container" 2>&1 | grep -v '"level":[34]0' || true) ]]; then
     ok "docker run: no errors in the container's log"
   else
