@@ -53,13 +53,13 @@ export const listenFailure = (config: Config, err: unknown): string =>
 // uvicorn's timeout_keep_alive: Node closes it one second after the timeout it
 // advertises (Keep-Alive: timeout=4), so that clients stop reusing it first.
 const NODE_KEEP_ALIVE_BUFFER_MS = 1000
-export const KEEP_ALIVE_TIMEOUT_MS = 5000
+const KEEP_ALIVE_TIMEOUT_MS = 5000
 // A request's head must arrive within 10 s of the connection (or of the last
 // answer on it), the whole request within 30 s of its first byte; else Node
 // answers 408 and closes the connection. Checked every second (Node's default
 // is every 30 s, which would stretch the 10 s to 40).
-export const HEADERS_TIMEOUT_MS = 10_000
-export const REQUEST_TIMEOUT_MS = 30_000
+const HEADERS_TIMEOUT_MS = 10_000
+const REQUEST_TIMEOUT_MS = 30_000
 const TIMEOUT_CHECK_INTERVAL_MS = 1000
 // After the deadline, the answers of delays it cut short get this long to be
 // written before every connection left is closed.

@@ -26,7 +26,7 @@ export const envNumber = (name: string, fallback: number): number => {
   return value
 }
 
-export interface RawAnswer {
+interface RawAnswer {
   status: number
   headers: Array<[string, string]>
   body: Buffer
