@@ -116,6 +116,22 @@ const corsOrigins: ValueType<'*' | readonly string[]> = valueType({
     value === '*' || (Array.isArray(value) && value.length > 0 && value.every(isOrigin))
 })
 
+// --forwarded-allow-ips: uvicorn's list of clients whose X-Forwarded-Proto
+// counts (src/fastapi/proxy-headers.ts): '*' for all, entries as uvicorn
+// takes them (addresses, networks, other literals), '' (the flag only; an
+// empty variable counts as unset) for none.
+const forwardedAllowIps: ValueType<'*' | readonly string[]> = valueType({
+  expected: "* or a comma-separated list of addresses and networks such as 127.0.0.1,::1 ('' for none)",
+  expectedValue: "'*' or a list of addresses and networks without spaces such as ['127.0.0.1', '::1']",
+  read: (raw) => {
+    const list = raw.split(',').map((o) => o.trim()).filter((o) => o !== '')
+    return list.length === 1 && list[0] === '*' ? '*' : list
+  },
+  is: (value): value is '*' | readonly string[] =>
+    // An entry with a space in it (a missing comma) could never match a client.
+    value === '*' || (Array.isArray(value) && value.every((o) => typeof o === 'string' && /^\S+$/.test(o)))
+})
+
 // null (the default of these options) is a valid programmatic value; parse never yields it.
 const orNull = <T>(type: ValueType<T>): ValueType<T | null> => ({
   ...type,
@@ -274,6 +290,16 @@ export const OPTIONS = {
     shownDefault: 'off',
     help: 'answer CORS requests from browser pages on these origins (comma-separated, e.g. http://localhost:3000), or from any origin with "*"',
     value: orNull(corsOrigins)
+  }),
+  // uvicorn's proxy headers, on by default as there (docs/fidelity.md §13).
+  forwardedAllowIps: option({
+    flag: '--forwarded-allow-ips',
+    arg: 'IPS',
+    env: 'MEIBEL_MOCK_FORWARDED_ALLOW_IPS',
+    default: ['127.0.0.1', '::1'],
+    shownDefault: '127.0.0.1,::1',
+    help: "clients whose X-Forwarded-Proto sets the scheme of redirects, as uvicorn's --forwarded-allow-ips (comma-separated addresses and networks, \"*\" for any, '' for none)",
+    value: forwardedAllowIps
   })
 }
 

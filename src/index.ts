@@ -23,7 +23,8 @@ export { ListenError } from './start.js'
 export type { Config, LogLevel } from './config.js'
 
 // Any option of the CLI, by its config key: port, host, db, seed, fixturesDir,
-// apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize.
+// apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize,
+// journalBytes, cors, forwardedAllowIps.
 export type MeibelMockOptions = Partial<Config>
 
 // Where the programmatic API differs from the CLI's defaults: any free port,
