@@ -70,6 +70,10 @@ export const buildServer = async (config: Config, { logStream }: BuildOptions = 
   // Only the control API reads request bodies (src/fastapi/http-server.ts).
   const readsBody = (url: string): boolean => admin !== null && (url === ADMIN_PREFIX || url.startsWith(`${ADMIN_PREFIX}/`) || url.startsWith(`${ADMIN_PREFIX}?`))
 
+  // FastAPI's router for requests no route takes (§3.2), with uvicorn's proxy headers (§13).
+  const requestScheme = makeRequestScheme(config.forwardedAllowIps)
+  const notFoundHandler = makeNotFoundHandler(EMULATED_ROUTES, (request) => requestScheme(request.raw.rawHeaders, request.raw.socket.remoteAddress))
+
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -94,13 +98,15 @@ export const buildServer = async (config: Config, { logStream }: BuildOptions = 
     rewriteUrl: (req) => canonicalTarget(req.url!, EMULATED_ROUTES),
     // §12: uvicorn's HTTP layer where Node lets the emulator choose.
     serverFactory: makeServerFactory(readsBody),
-    clientErrorHandler: invalidRequestHandler
+    clientErrorHandler: invalidRequestHandler,
+    // §12.5: a target find-my-way cannot take (CONNECT's `host:port`) is
+    // uvicorn's path as it stands, which no route matches. (The one other
+    // framework error, of async constraints, cannot arise: no route has one.)
+    frameworkErrors: async (_error, request, reply) => await notFoundHandler(request, reply)
   })
 
   // 1. Replies: FastAPI's bodies and Starlette's content type.
   app.setErrorHandler(fastApiErrorHandler)
-  const requestScheme = makeRequestScheme(config.forwardedAllowIps)
-  const notFoundHandler = makeNotFoundHandler(EMULATED_ROUTES, (request) => requestScheme(request.raw.rawHeaders, request.raw.socket.remoteAddress))
   app.setNotFoundHandler(notFoundHandler)
   // Once close() has begun, answers in flight tell keep-alive clients not to
   // reuse the connection, instead of letting their next request hit a reset.

@@ -3,7 +3,7 @@
 // §12): Node sends no 417 and no interim 100 on its own, drops no header line,
 // accepts request heads of uvicorn's size, and any request its parser rejects
 // gets h11's 400 bytes (`clientErrorHandler`).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http'
 import type { Socket } from 'node:net'
 
 // §12.4: what uvicorn writes for a request h11 refuses (send_400_response):
@@ -38,8 +38,9 @@ const h11Refuses = (req: IncomingMessage): boolean => {
     if (name === 'host') hosts++
     else if (name === 'transfer-encoding') encodings.push(req.rawHeaders[i + 1]!)
   }
-  // h11: "Missing mandatory Host: header" (HTTP/1.1 only), "Found multiple Host: headers".
-  if (hosts > 1 || (hosts === 0 && req.httpVersion === '1.1')) return true
+  // h11 speaks HTTP/1.x only (Node takes a request line without a version as 0.9);
+  // "Missing mandatory Host: header" (HTTP/1.1 only), "Found multiple Host: headers".
+  if (req.httpVersionMajor !== 1 || hosts > 1 || (hosts === 0 && req.httpVersion === '1.1')) return true
   // h11: "Only Transfer-Encoding: chunked is supported" (the whole comma list).
   if (encodings.length === 0) return false
   const list = encodings.join(',').split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '')
@@ -75,6 +76,16 @@ export const makeServerFactory = (readsBody: (url: string) => boolean) =>
       handle(req, res)
     })
     server.on('checkExpectation', handle)
+    // §12.5: to h11, CONNECT is a method like any other, so FastAPI's router
+    // answers it (405, 307 or 404), where Node hands the socket over as a
+    // tunnel. Answered as a request, then the connection is closed.
+    server.on('connect', (req: IncomingMessage, socket: Socket) => {
+      const res = new ServerResponse(req)
+      res.shouldKeepAlive = false
+      res.assignSocket(socket)
+      res.on('finish', () => { res.detachSocket(socket); socket.end() })
+      handle(req, res)
+    })
     if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout
     if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout
     if (options.connectionTimeout !== undefined) server.setTimeout(options.connectionTimeout)

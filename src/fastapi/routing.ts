@@ -13,12 +13,14 @@ import { unquote } from './urllib.js'
 const notFoundBody = Buffer.from(NOT_FOUND_BODY)
 const methodNotAllowedBody = Buffer.from(METHOD_NOT_ALLOWED_BODY)
 
+// content-length before content-type, as Starlette sends them, also where
+// the app's onSend hook does not run (frameworkErrors in src/server.ts).
 const sendNotFound = (reply: FastifyReply): FastifyReply =>
-  reply.code(404).type(JSON_CONTENT_TYPE).send(notFoundBody)
+  reply.code(404).header('content-length', notFoundBody.length).type(JSON_CONTENT_TYPE).send(notFoundBody)
 
 // §7 R405: the Allow header lists the answering route's methods.
 const sendMethodNotAllowed = (reply: FastifyReply, allow: string): FastifyReply =>
-  reply.code(405).header('allow', allow).type(JSON_CONTENT_TYPE).send(methodNotAllowedBody)
+  reply.code(405).header('allow', allow).header('content-length', methodNotAllowedBody.length).type(JSON_CONTENT_TYPE).send(methodNotAllowedBody)
 
 // A request target's raw path and raw query (without the `?`).
 export const splitTarget = (url: string): { path: string, query: string } => {
