@@ -5,6 +5,7 @@
 // gets h11's 400 bytes (`clientErrorHandler`).
 import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http'
 import type { Socket } from 'node:net'
+import type { FastifyServerFactory } from 'fastify'
 
 // §12.4: what uvicorn writes for a request h11 refuses (send_400_response):
 // no date, no length (the body ends with the connection), the same bytes for
@@ -18,15 +19,6 @@ export const INVALID_REQUEST_RESPONSE = 'HTTP/1.1 400 Bad Request\r\ncontent-typ
 export const MAX_HEAD_BYTES = 128 * 1024
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void
-
-// The timeouts Fastify sets on a server it creates itself (lib/server.js),
-// applied here too so Fastify's options keep their meaning.
-interface FastifyServerOptions {
-  keepAliveTimeout?: number
-  requestTimeout?: number
-  connectionTimeout?: number
-  maxRequestsPerSocket?: number
-}
 
 // §12.4: h11 refuses a request Node's parser takes in these cases; they are
 // answered before any routing, with the same 400 bytes.
@@ -48,6 +40,7 @@ const h11Refuses = (req: IncomingMessage): boolean => {
 }
 
 const refuse = (socket: Socket): void => {
+  // Not writable: the client has gone; nothing to tell it.
   if (socket.writable) socket.end(INVALID_REQUEST_RESPONSE)
   else socket.destroy()
 }
@@ -55,8 +48,8 @@ const refuse = (socket: Socket): void => {
 // `readsBody(url)`: whether the route may read a body (the control API), so
 // `Expect: 100-continue` gets its interim 100 as uvicorn sends one when the
 // application reads the body; the emulated API never reads one.
-export const makeServerFactory = (readsBody: (url: string) => boolean) =>
-  (handler: Handler, options: FastifyServerOptions): Server => {
+export const makeServerFactory = (readsBody: (url: string) => boolean): FastifyServerFactory<Server> =>
+  (handler: Handler, options) => {
     const handle: Handler = (req, res) => {
       if (h11Refuses(req)) {
         // Not a request the application would see: no log, no journal entry.
@@ -86,10 +79,13 @@ export const makeServerFactory = (readsBody: (url: string) => boolean) =>
       res.on('finish', () => { res.detachSocket(socket); socket.end() })
       handle(req, res)
     })
-    if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout
-    if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout
-    if (options.connectionTimeout !== undefined) server.setTimeout(options.connectionTimeout)
-    if (options.maxRequestsPerSocket !== undefined && options.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = options.maxRequestsPerSocket
+    // The timeouts Fastify sets on a server it creates itself (lib/server.js),
+    // from its normalized options, so they keep their meaning here.
+    server.keepAliveTimeout = Number(options.keepAliveTimeout)
+    server.requestTimeout = Number(options.requestTimeout)
+    server.setTimeout(Number(options.connectionTimeout))
+    // 0, Fastify's default, is Node's "no limit" too.
+    server.maxRequestsPerSocket = Number(options.maxRequestsPerSocket)
     return server
   }
 
