@@ -291,7 +291,7 @@ export const OPTIONS = {
     help: 'answer CORS requests from browser pages on these origins (comma-separated, e.g. http://localhost:3000), or from any origin with "*"',
     value: orNull(corsOrigins)
   }),
-  // uvicorn's proxy headers, on by default as there (docs/fidelity.md §13).
+  // uvicorn's proxy headers, on by default as there (docs/fidelity.md §14).
   forwardedAllowIps: option({
     flag: '--forwarded-allow-ips',
     arg: 'IPS',

@@ -70,7 +70,7 @@ export const buildServer = async (config: Config, { logStream }: BuildOptions = 
   // Only the control API reads request bodies (src/fastapi/http-server.ts).
   const readsBody = (url: string): boolean => admin !== null && (url === ADMIN_PREFIX || url.startsWith(`${ADMIN_PREFIX}/`) || url.startsWith(`${ADMIN_PREFIX}?`))
 
-  // FastAPI's router for requests no route takes (§3.2), with uvicorn's proxy headers (§13).
+  // FastAPI's router for requests no route takes (§3.2), with uvicorn's proxy headers (§14).
   const requestScheme = makeRequestScheme(config.forwardedAllowIps)
   const notFoundHandler = makeNotFoundHandler(EMULATED_ROUTES, (request) => requestScheme(request.raw.rawHeaders, request.raw.socket.remoteAddress))
 
@@ -96,10 +96,10 @@ export const buildServer = async (config: Config, { logStream }: BuildOptions = 
     },
     // §3.1: route on the path as uvicorn decodes it (src/fastapi/routing.ts).
     rewriteUrl: (req) => canonicalTarget(req.url!, EMULATED_ROUTES),
-    // §12: uvicorn's HTTP layer where Node lets the emulator choose.
+    // §13: uvicorn's HTTP layer where Node lets the emulator choose.
     serverFactory: makeServerFactory(readsBody),
     clientErrorHandler: invalidRequestHandler,
-    // §12.5: a target find-my-way cannot take (CONNECT's `host:port`) is
+    // §13.5: a target find-my-way cannot take (CONNECT's `host:port`) is
     // uvicorn's path as it stands, which no route matches. (The one other
     // framework error, of async constraints, cannot arise: no route has one.)
     frameworkErrors: async (_error, request, reply) => await notFoundHandler(request, reply)
@@ -161,7 +161,7 @@ export const buildServer = async (config: Config, { logStream }: BuildOptions = 
   // body there, so no Content-Type (empty, malformed, a list) and no method
   // (QUERY without one) gets Fastify's 415 or 400. After the CORS hooks, so
   // those answers keep their CORS headers.
-  // §12.5: an absolute-form or `*` target is uvicorn's path as it stands, which no route matches.
+  // §13.5: an absolute-form or `*` target is uvicorn's path as it stands, which no route matches.
   app.addHook('onRequest', async (request, reply) =>
     request.is404 || !request.raw.url!.startsWith('/') ? await notFoundHandler(request, reply) : undefined)
 

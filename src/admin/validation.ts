@@ -98,7 +98,7 @@ export const checkParsedBody = (body: unknown): void => {
     const entries = Object.entries(value)
     for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i]![1], parts: [...parts, entries[i]![0]] })
   }
-  // §14: a string the real service could not send.
+  // §15: a string the real service could not send.
   const lone = loneSurrogatePath(body)
   if (lone !== null) throw new InvalidError(`${where(lone)}: ${LONE_SURROGATE}`)
 }

@@ -1,18 +1,18 @@
 // The node:http server under Fastify (its `serverFactory`), set up to answer
 // like uvicorn with h11 where Node lets the emulator choose (docs/fidelity.md
-// §12): Node sends no 417 and no interim 100 on its own, drops no header line,
+// §13): Node sends no 417 and no interim 100 on its own, drops no header line,
 // accepts request heads of uvicorn's size, and any request its parser rejects
 // gets h11's 400 bytes (`clientErrorHandler`).
 import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyServerFactory } from 'fastify'
 
-// §12.4: what uvicorn writes for a request h11 refuses (send_400_response):
+// §13.4: what uvicorn writes for a request h11 refuses (send_400_response):
 // no date, no length (the body ends with the connection), the same bytes for
 // every method, HEAD included, since h11 never parsed one.
 export const INVALID_REQUEST_RESPONSE = 'HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nInvalid HTTP request received.'
 
-// §12.3: the largest request head Node accepts. h11 refuses an incomplete head
+// §13.3: the largest request head Node accepts. h11 refuses an incomplete head
 // once its buffer passes 16 KiB, but parses any head that arrives in one read:
 // on loopback uvicorn accepts heads up to about 125 KiB. 128 KiB is the
 // nearest round limit; a bigger head gets the 400 above.
@@ -20,7 +20,7 @@ export const MAX_HEAD_BYTES = 128 * 1024
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void
 
-// §12.4: h11 refuses a request Node's parser takes in these cases; they are
+// §13.4: h11 refuses a request Node's parser takes in these cases; they are
 // answered before any routing, with the same 400 bytes.
 const h11Refuses = (req: IncomingMessage): boolean => {
   let hosts = 0
@@ -63,13 +63,13 @@ export const makeServerFactory = (readsBody: (url: string) => boolean): FastifyS
     // requireHostHeader off: h11's own rule above answers instead of Node's 400.
     const server = createServer({ maxHeaderSize: MAX_HEAD_BYTES, requireHostHeader: false }, handle)
     server.maxHeadersCount = 0
-    // §12.1: with these listeners Node sends neither a 417 nor an automatic 100.
+    // §13.1: with these listeners Node sends neither a 417 nor an automatic 100.
     server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
       if (readsBody(req.url!)) res.writeContinue()
       handle(req, res)
     })
     server.on('checkExpectation', handle)
-    // §12.5: to h11, CONNECT is a method like any other, so FastAPI's router
+    // §13.5: to h11, CONNECT is a method like any other, so FastAPI's router
     // answers it (405, 307 or 404), where Node hands the socket over as a
     // tunnel. Answered as a request, then the connection is closed.
     server.on('connect', (req: IncomingMessage, socket: Socket) => {
@@ -89,7 +89,7 @@ export const makeServerFactory = (readsBody: (url: string) => boolean): FastifyS
     return server
   }
 
-// §12.4: Fastify's clientErrorHandler. A request Node's parser rejects (a bad
+// §13.4: Fastify's clientErrorHandler. A request Node's parser rejects (a bad
 // request line, header syntax, a head over MAX_HEAD_BYTES) gets h11's 400;
 // a timeout Node's own answer (uvicorn has no request timeout to copy).
 export const invalidRequestHandler = (err: NodeJS.ErrnoException, socket: Socket): void => {

@@ -1,7 +1,7 @@
 // uvicorn's ProxyHeadersMiddleware, on by default there (`proxy_headers=True`,
 // `forwarded_allow_ips` "127.0.0.1,::1"): from a trusted client,
 // X-Forwarded-Proto sets the scheme, which is what the 307 Location starts
-// with (docs/fidelity.md §13). The client address it also takes from
+// with (docs/fidelity.md §14). The client address it also takes from
 // X-Forwarded-For shows in no answer of the emulator, so it is not read.
 import { isIP } from 'node:net'
 

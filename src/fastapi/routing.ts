@@ -88,7 +88,7 @@ export const makeNotFoundHandler = (table: RouteTable<RouteSpec>, scheme: (reque
     const unrouted = table.unrouted(unquote(rawPath))
     if (unrouted.kind === 'method-not-allowed') return sendMethodNotAllowed(reply, allowHeader(unrouted.route))
     if (unrouted.kind === 'not-found') return sendNotFound(reply)
-    // §7 R307: scheme from the connection or a trusted proxy (§13), Host
+    // §7 R307: scheme from the connection or a trusted proxy (§14), Host
     // verbatim when valid, else the bound address.
     const authority = validAuthority(request.headers.host) ?? boundAuthority(request.raw.socket)
     const location = `${scheme(request)}://${authority}${unrouted.path}${query === '' ? '' : `?${query}`}`

@@ -66,7 +66,7 @@ const placeOf = (file: string, index: number, record: unknown, idKey: string): s
 const check = <T extends TSchema>(schema: T, record: unknown, place: string): Static<T> => {
   const first = Value.Errors(schema, record).First()
   if (first === undefined) {
-    // §14: a string the real service could not send.
+    // §15: a string the real service could not send.
     const lone = loneSurrogatePath(record)
     if (lone !== null) throw fieldError(place, lone.join('.'), LONE_SURROGATE)
     return record as Static<T>

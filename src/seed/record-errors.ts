@@ -14,7 +14,7 @@ export const ENDS_BEFORE_START = 'ends before it starts'
 
 // A string with a lone surrogate (JSON's `"\ud800"`) has no UTF-8 form: the
 // real service could never send it, and the emulator's answer would hold a
-// `\ud800` escape pydantic refuses (docs/fidelity.md §14).
+// `\ud800` escape pydantic refuses (docs/fidelity.md §15).
 export const LONE_SURROGATE = 'a string with a lone surrogate (\\ud800-\\udfff), which has no UTF-8 form'
 const LONE = /\p{Cs}/u
 export const hasLoneSurrogate = (text: string): boolean => LONE.test(text)

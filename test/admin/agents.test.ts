@@ -97,7 +97,7 @@ t.test('a bad body: 422 naming the record and field, and nothing is inserted', a
     [[{ start_time: '2300-01-01T00:00:00Z' }], 'record 0: field "start_time": too far from 1970 to keep microseconds exact'],
     [[{ start_time: '2026-01-02T00:00:00Z', end_time: '2026-01-01T00:00:00Z' }], 'record 0: field "end_time": ends before it starts'],
     [[{ session_id: 'd' }, { session_id: 'd' }], 'record 1 (session_id "d"): field "session_id": given twice in this request'],
-    // §14: strings with a lone surrogate, which the real service could not send.
+    // §15: strings with a lone surrogate, which the real service could not send.
     [[{}, { session_id: 'x', agent_name: 'x\ud800y' }], `record 1 (session_id "x"): field "agent_name": ${LONE}`],
     [[{ result: [{ type: 'message', content: '\udfff' }] }], `record 0: field "result.0.content": ${LONE}`],
     [[{ token_usage: { 'k\udc00': 1 } }], `record 0: field "token_usage.k\udc00": ${LONE}`],

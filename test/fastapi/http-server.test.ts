@@ -1,5 +1,5 @@
 // The node:http server under Fastify (src/fastapi/http-server.ts), over raw
-// sockets: what Node would answer on its own, and h11's 400 (§12).
+// sockets: what Node would answer on its own, and h11's 400 (§13).
 import { connect } from 'node:net'
 import type { AddressInfo, Socket } from 'node:net'
 import t from 'tap'
@@ -39,7 +39,7 @@ const K = 'Meibel-API-Key: k\r\n'
 
 t.equal(H11_400, INVALID_REQUEST_RESPONSE, "h11's bytes")
 
-t.test('Expect: no 417 and no interim 100 on the emulated API (§12.1)', async (t) => {
+t.test('Expect: no 417 and no interim 100 on the emulated API (§13.1)', async (t) => {
   for (const expect of ['foo', '', '100-continue', '100-Continue']) {
     const res = await raw(`GET ${S} HTTP/1.1\r\nHost: t\r\nExpect: ${expect}\r\n${K}Connection: close\r\n\r\n`)
     t.match(res, /^HTTP\/1\.1 200 OK\r\n/, `Expect: ${expect}`)
@@ -53,7 +53,7 @@ t.test('Expect: 100-continue on the control API, which reads the body: the inter
   t.match(res, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/)
 })
 
-t.test('no header line is dropped, and heads up to the limit are read (§12.2, §12.3)', async (t) => {
+t.test('no header line is dropped, and heads up to the limit are read (§13.2, §13.3)', async (t) => {
   const many = Array.from({ length: 5000 }, (_, i) => `X-${i}: v\r\n`).join('')
   t.match(await raw(`GET ${S} HTTP/1.1\r\nHost: t\r\n${many}${K}Connection: close\r\n\r\n`), /^HTTP\/1\.1 200 OK\r\n/, 'a key after 5,000 header lines')
   const big = `X-Pad: ${'a'.repeat(100_000)}\r\n`
@@ -62,7 +62,7 @@ t.test('no header line is dropped, and heads up to the limit are read (§12.2, �
   t.equal(await raw(`GET ${S} HTTP/1.1\r\nHost: t\r\n${over}${K}Connection: close\r\n\r\n`), H11_400, 'a head over the limit')
 })
 
-t.test("requests Node's parser rejects, or h11 alone, get h11's 400 bytes (§12.4)", async (t) => {
+t.test("requests Node's parser rejects, or h11 alone, get h11's 400 bytes (§13.4)", async (t) => {
   const cases: Array<[string, string]> = [
     ['a lower-case HTTP version', `GET ${S} http/1.1\r\nHost: t\r\n\r\n`],
     ['a bad header name', `GET ${S} HTTP/1.1\r\nHost: t\r\nX(A: b\r\n\r\n`],
@@ -78,7 +78,7 @@ t.test("requests Node's parser rejects, or h11 alone, get h11's 400 bytes (§12.
   t.match(await raw(`GET ${S} HTTP/1.0\r\n${K}\r\n`), /^HTTP\/1\.1 200 OK\r\n/, 'HTTP/1.0 needs no Host')
 })
 
-t.test("CONNECT and targets that are not a path get FastAPI's routing answer (§12.5)", async (t) => {
+t.test("CONNECT and targets that are not a path get FastAPI's routing answer (§13.5)", async (t) => {
   t.equal(withoutDate(await raw(`CONNECT ${S} HTTP/1.1\r\nHost: t\r\n\r\n`)),
     'HTTP/1.1 405 Method Not Allowed\r\nallow: GET\r\ncontent-length: 31\r\ncontent-type: application/json\r\nConnection: close\r\n\r\n{"detail":"Method Not Allowed"}')
   t.equal(withoutDate(await raw('CONNECT t:80 HTTP/1.1\r\nHost: t\r\n\r\n')),

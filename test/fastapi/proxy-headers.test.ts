@@ -1,4 +1,4 @@
-// uvicorn's ProxyHeadersMiddleware (src/fastapi/proxy-headers.ts, §13).
+// uvicorn's ProxyHeadersMiddleware (src/fastapi/proxy-headers.ts, §14).
 // Expected trust answers are uvicorn 0.54's _TrustedHosts for the same lists.
 import t from 'tap'
 import { makeRequestScheme, makeTrust } from '../../src/fastapi/proxy-headers.js'
