@@ -17,7 +17,7 @@ export const ENDS_BEFORE_START = 'ends before it starts'
 // `\ud800` escape pydantic refuses (docs/fidelity.md §15).
 export const LONE_SURROGATE = 'a string with a lone surrogate (\\ud800-\\udfff), which has no UTF-8 form'
 const LONE = /\p{Cs}/u
-export const hasLoneSurrogate = (text: string): boolean => LONE.test(text)
+const hasLoneSurrogate = (text: string): boolean => LONE.test(text)
 
 // The path to the first string, or object key, with a lone surrogate in a
 // parsed JSON value, in document order; null when there is none. Walked with
