@@ -120,6 +120,22 @@ const corsOrigins: ValueType<'*' | readonly string[]> = valueType({
     value === '*' || (Array.isArray(value) && value.length > 0 && value.every(isOrigin))
 })
 
+// --forwarded-allow-ips: uvicorn's list of clients whose X-Forwarded-Proto
+// counts (src/fastapi/proxy-headers.ts): '*' for all, entries as uvicorn
+// takes them (addresses, networks, other literals), '' (the flag only; an
+// empty variable counts as unset) for none.
+const forwardedAllowIps: ValueType<'*' | readonly string[]> = valueType({
+  expected: "* or a comma-separated list of addresses and networks such as 127.0.0.1,::1 ('' for none)",
+  expectedValue: "'*' or a list of addresses and networks without spaces such as ['127.0.0.1', '::1']",
+  read: (raw) => {
+    const list = raw.split(',').map((o) => o.trim()).filter((o) => o !== '')
+    return list.length === 1 && list[0] === '*' ? '*' : list
+  },
+  is: (value): value is '*' | readonly string[] =>
+    // An entry with a space in it (a missing comma) could never match a client.
+    value === '*' || (Array.isArray(value) && value.every((o) => typeof o === 'string' && /^\S+$/.test(o)))
+})
+
 // null (the default of these options) is a valid programmatic value; parse never yields it.
 const orNull = <T>(type: ValueType<T>): ValueType<T | null> => ({
   ...type,
@@ -287,6 +303,16 @@ export const OPTIONS = {
     default: DEFAULT_SHUTDOWN_TIMEOUT_MS,
     help: 'milliseconds in-flight requests get to finish on SIGTERM/SIGINT before their connections are closed',
     value: integer(0, MAX_SHUTDOWN_TIMEOUT_MS)
+  }),
+  // uvicorn's proxy headers, on by default as there (docs/fidelity.md §14).
+  forwardedAllowIps: option({
+    flag: '--forwarded-allow-ips',
+    arg: 'IPS',
+    env: 'MEIBEL_MOCK_FORWARDED_ALLOW_IPS',
+    default: ['127.0.0.1', '::1'],
+    shownDefault: '127.0.0.1,::1',
+    help: "clients whose X-Forwarded-Proto sets the scheme of redirects, as uvicorn's --forwarded-allow-ips (comma-separated addresses and networks, \"*\" for any, '' for none)",
+    value: forwardedAllowIps
   })
 }
 

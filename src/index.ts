@@ -24,7 +24,7 @@ export type { Config, LogLevel } from './config.js'
 
 // Any option of the CLI, by its config key: port, host, db, seed, fixturesDir,
 // apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize,
-// journalBytes, cors, shutdownTimeout.
+// journalBytes, cors, shutdownTimeout, forwardedAllowIps.
 export type MeibelMockOptions = Partial<Config>
 
 // Where the programmatic API differs from the CLI's defaults: any free port,

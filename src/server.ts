@@ -6,6 +6,8 @@ import { loadApiKeysFile } from './auth/api-keys-file.js'
 import type { Config } from './config.js'
 import { scopesOwningAll, type ApiKeyScopes } from './fastapi/api-key.js'
 import { fastApiErrorHandler } from './fastapi/error-handler.js'
+import { invalidRequestHandler, makeServerFactory } from './fastapi/http-server.js'
+import { makeRequestScheme } from './fastapi/proxy-headers.js'
 import { JSON_CONTENT_TYPE } from './fastapi/errors.js'
 import { parseQueryString } from './fastapi/urllib.js'
 import { canonicalTarget, makeNotFoundHandler } from './fastapi/routing.js'
@@ -68,6 +70,12 @@ export const buildServer = async (config: Config, { logStream, deadline }: Build
   // after start), the request journal and the fault rules. None of it exists
   // with --no-admin, so the emulated API then records nothing.
   const admin = config.admin ? adminState(store, fixtures, config) : null
+  // Only the control API reads request bodies (src/fastapi/http-server.ts).
+  const readsBody = (url: string): boolean => admin !== null && (url === ADMIN_PREFIX || url.startsWith(`${ADMIN_PREFIX}/`) || url.startsWith(`${ADMIN_PREFIX}?`))
+
+  // FastAPI's router for requests no route takes (§3.2), with uvicorn's proxy headers (§14).
+  const requestScheme = makeRequestScheme(config.forwardedAllowIps)
+  const notFoundHandler = makeNotFoundHandler(EMULATED_ROUTES, (request) => requestScheme(request.raw.rawHeaders, request.raw.socket.remoteAddress))
 
   const app = Fastify({
     logger: {
@@ -93,12 +101,18 @@ export const buildServer = async (config: Config, { logStream, deadline }: Build
       querystringParser: parseQueryString
     },
     // §3.1: route on the path as uvicorn decodes it (src/fastapi/routing.ts).
-    rewriteUrl: (req) => canonicalTarget(req.url!)
+    rewriteUrl: (req) => canonicalTarget(req.url!, EMULATED_ROUTES),
+    // §13: uvicorn's HTTP layer where Node lets the emulator choose.
+    serverFactory: makeServerFactory(readsBody),
+    clientErrorHandler: invalidRequestHandler,
+    // §13.5: a target find-my-way cannot take (CONNECT's `host:port`) is
+    // uvicorn's path as it stands, which no route matches. (The one other
+    // framework error, of async constraints, cannot arise: no route has one.)
+    frameworkErrors: async (_error, request, reply) => await notFoundHandler(request, reply)
   })
 
   // 1. Replies: FastAPI's bodies and Starlette's content type.
   app.setErrorHandler(fastApiErrorHandler)
-  const notFoundHandler = makeNotFoundHandler(EMULATED_ROUTES)
   app.setNotFoundHandler(notFoundHandler)
   // Once close() has begun, answers in flight tell keep-alive clients not to
   // reuse the connection, instead of letting their next request hit a reset.
@@ -147,6 +161,15 @@ export const buildServer = async (config: Config, { logStream, deadline }: Build
   if (config.cors !== null) {
     await registerCors(app, { origins: config.cors, adminPrefix: admin === null ? null : ADMIN_PREFIX, unrouted: notFoundHandler })
   }
+
+  // 3c. §3.2: a request no route takes gets FastAPI's 404, 405 or 307 from a
+  // root onRequest hook, before Fastify looks at its body: FastAPI reads no
+  // body there, so no Content-Type (empty, malformed, a list) and no method
+  // (QUERY without one) gets Fastify's 415 or 400. After the CORS hooks, so
+  // those answers keep their CORS headers.
+  // §13.5: an absolute-form or `*` target is uvicorn's path as it stands, which no route matches.
+  app.addHook('onRequest', async (request, reply) =>
+    request.is404 || !request.raw.url!.startsWith('/') ? await notFoundHandler(request, reply) : undefined)
 
   // 4. Documentation, then routes; the control API last, outside the emulated
   // API's document (its routes are hidden there).

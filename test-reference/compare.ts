@@ -47,6 +47,14 @@ const contrast = (expected: string | undefined, actual: string | undefined): str
     ? firstDifference(expected, actual)
     : `expected ${show(expected)}, got ${show(actual)}`
 
+// What uvicorn sends for a request h11 refuses (fidelity document §13.4).
+const INVALID_REQUEST_BODY = 'Invalid HTTP request received.'
+export const isInvalidRequestAnswer = (res: RawResponse): boolean =>
+  res.status === 400 && res.body.toString('latin1') === INVALID_REQUEST_BODY
+
+// The answer's bytes as text, without its date header (the servers' clocks).
+const withoutDate = (bytes: Buffer): string => bytes.toString('latin1').replace(/\r\ndate: [^\r]*/gi, '')
+
 export const judgeBody = async (referencePort: number, body: Buffer): Promise<JudgeVerdict> => {
   const res = await sendRaw(referencePort, {
     method: 'POST',
@@ -74,6 +82,17 @@ export const exchange = async (targets: Targets, request: RawRequest): Promise<E
     if (!(reference instanceof Error && emulator instanceof Error)) {
       differences.push(`transport: reference ${reference instanceof Error ? `failed (${reference.message})` : `answered ${reference.status}`}, emulator ${emulator instanceof Error ? `failed (${emulator.message})` : `answered ${emulator.status}`}`)
     }
+    return { request, reference, emulator, differences, notes }
+  }
+  // Interim answers (100 Continue) must match, none included.
+  const expectedInterim = reference.interim.join(' | ')
+  const actualInterim = emulator.interim.join(' | ')
+  if (expectedInterim !== actualInterim) differences.push(`interim answers: ${contrast(expectedInterim || '(none)', actualInterim || '(none)')}`)
+  // h11's 400 for an invalid request: every byte but the date (there is none) must match.
+  if (isInvalidRequestAnswer(reference) || isInvalidRequestAnswer(emulator)) {
+    const expected = withoutDate(reference.bytes)
+    const actual = withoutDate(emulator.bytes)
+    if (expected !== actual) differences.push(`bytes: ${contrast(expected, actual)}`)
     return { request, reference, emulator, differences, notes }
   }
   if (reference.status !== emulator.status) {

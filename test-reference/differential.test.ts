@@ -8,19 +8,21 @@
 // pydantic's re-serialization of it.
 //
 // Environment: FC_SEED (fast-check seed), FC_RUNS (number of generated
-// requests, default 2500), DIFF_CONCURRENCY (requests in flight, default 8),
+// requests, default 2500), FC_HTTP_RUNS (generated requests for routing and
+// the HTTP layer, test-reference/http-layer.ts, default 1000), DIFF_CONCURRENCY (requests in flight, default 8),
 // DIFF_HEADER_ORDER=0 (only count responses whose headers come in another
 // order than Starlette's; by default that fails too).
 import { writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import fc from 'fast-check'
 import { build } from '../test/helper.js'
-import { describeExchange, exchange, exchangeReport, judgeBody, pool, type Exchange, type Targets } from './compare.js'
+import { describeExchange, exchange, exchangeReport, isInvalidRequestAnswer, judgeBody, pool, type Exchange, type Targets } from './compare.js'
 import { HANDPICKED } from './handpicked.js'
-import { header } from './raw-http.js'
+import { httpLayerArb, KNOWN_DIFFERENCES } from './http-layer.js'
+import { header, sendRaw, type RawRequest } from './raw-http.js'
 import { startReference } from './reference-server.js'
 import { requestArb } from './requests.js'
 
@@ -34,6 +36,7 @@ const envInt = (name: string, fallback: number): number => {
 }
 const SEED = envInt('FC_SEED', DEFAULT_SEED)
 const RUNS = envInt('FC_RUNS', 2500)
+const HTTP_RUNS = envInt('FC_HTTP_RUNS', 1000)
 const CONCURRENCY = envInt('DIFF_CONCURRENCY', 8)
 const STRICT_ORDER = process.env.DIFF_HEADER_ORDER !== '0'
 const SHOWN = 8
@@ -137,4 +140,69 @@ await t.test(`${RUNS} generated requests (fast-check seed ${SEED})`, async (t) =
         allOfThem: file,
         [`first ${Math.min(SHOWN, mismatches.length)}`]: mismatches.slice(0, SHOWN).map((ex) => exchangeReport(ex, STRICT_ORDER))
       })
+})
+
+// Where the emulator's answers differ, with everything needed to act on them.
+const reportMismatches = (t: Test, label: string, exchanges: readonly Exchange[], runs: number): void => {
+  const mismatches: Exchange[] = exchanges.filter((ex) => failing(ex).length > 0)
+  const file = join(tmpdir(), `meibel-mock-differential-${label}-${SEED}-${process.pid}.txt`)
+  const kinds = new Map<string, number>()
+  if (mismatches.length > 0) {
+    writeFileSync(file, mismatches.map((ex, i) => describeExchange(ex, i + 1, STRICT_ORDER)).join('\n\n') + '\n')
+    for (const ex of mismatches) {
+      for (const d of failing(ex)) {
+        const kind = d.split(':')[0]!
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1)
+      }
+    }
+  }
+  const ok = mismatches.length === 0
+  t.ok(ok, `emulator answers like the reference for all ${runs} ${label} requests (fast-check seed ${SEED})`, ok
+    ? {}
+    : {
+        diagnostic: true,
+        mismatches: `${mismatches.length} of ${runs} requests differ`,
+        seed: SEED,
+        rerun: `FC_SEED=${SEED} npm run test:reference`,
+        byKind: Object.fromEntries(kinds),
+        allOfThem: file,
+        [`first ${Math.min(SHOWN, mismatches.length)}`]: mismatches.slice(0, SHOWN).map((ex) => exchangeReport(ex, STRICT_ORDER))
+      })
+}
+
+await t.test(`${HTTP_RUNS} generated requests for routing and the HTTP layer (fast-check seed ${SEED})`, async (t) => {
+  const requests = fc.sample(httpLayerArb, { seed: SEED, numRuns: HTTP_RUNS })
+  t.equal(requests.length, HTTP_RUNS, 'the generator produced every request')
+  const exchanges = await pool(requests, CONCURRENCY, (request) => exchange(targets, request))
+  const outcomes = new Map<string, number>()
+  const count = (key: string): void => { outcomes.set(key, (outcomes.get(key) ?? 0) + 1) }
+  for (const ex of exchanges) {
+    const ref = ex.reference
+    if (ref instanceof Error) { count('error'); continue }
+    count(isInvalidRequestAnswer(ref) ? 'invalid-request 400' : String(ref.status))
+    if (header(ref, 'location')?.startsWith('https://') === true) count('https location')
+  }
+  t.comment(`reference outcomes: ${[...outcomes].sort().map(([s, n]) => `${s}×${n}`).join(', ')}`)
+  for (const outcome of ['200', '307', '401', '404', '405', '422', 'invalid-request 400', 'https location']) {
+    t.ok((outcomes.get(outcome) ?? 0) > 0, `the generated requests include reference ${outcome} answers`)
+  }
+  reportMismatches(t, 'http-layer', exchanges, HTTP_RUNS)
+})
+
+// Each of these is listed in the README ("Differences below the
+// application") with its reason: asserted as a difference, so a change on
+// either side (a Node option that lets the emulator follow h11, or a new h11)
+// shows up here instead of going unnoticed.
+await t.test('known differences below the application, as the README lists them', async (t) => {
+  const status = async (port: number, request: RawRequest): Promise<number | string> => {
+    try {
+      return (await sendRaw(port, request)).status
+    } catch (err) {
+      return (err as Error).message
+    }
+  }
+  for (const known of KNOWN_DIFFERENCES) {
+    const [reference, emulator] = await Promise.all([status(targets.referencePort, known.request), status(targets.emulatorPort, known.request)])
+    t.same({ reference, emulator }, { reference: known.reference, emulator: known.emulator }, `known difference: ${known.name}: reference ${known.reference}, emulator ${known.emulator}`)
+  }
 })

@@ -12,6 +12,10 @@ export interface RawRequest {
   readonly headers: ReadonlyArray<readonly [string, string]>
   // A string is sent as UTF-8, a Buffer as is.
   readonly body?: string | Buffer
+  // When set, these bytes are sent instead of the request built from the
+  // fields above (which then only describe it); they must ask the server to
+  // close the connection (Connection: close, or a request it refuses).
+  readonly raw?: Buffer
 }
 
 export interface RawResponse {
@@ -20,9 +24,14 @@ export interface RawResponse {
   // Lower-cased names, in order.
   readonly headers: ReadonlyArray<readonly [string, string]>
   readonly body: Buffer
+  // Interim 1xx answers before this one, as their status lines.
+  readonly interim: readonly string[]
+  // The whole answer as received, interim answers included.
+  readonly bytes: Buffer
 }
 
 const serializeRequest = (req: RawRequest): Buffer => {
+  if (req.raw !== undefined) return req.raw
   let head = `${req.method} ${req.target} HTTP/1.1\r\n`
   for (const [name, value] of req.headers) head += `${name}: ${value}\r\n`
   const body = req.body === undefined ? Buffer.alloc(0) : typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body
@@ -59,7 +68,16 @@ const decodeChunked = (raw: Buffer): Buffer => {
   }
 }
 
-const parseResponse = (raw: Buffer, method: string): RawResponse => {
+const parseResponse = (all: Buffer, method: string): RawResponse => {
+  // Interim answers (100 Continue) come first, each a bare head.
+  const interim: string[] = []
+  let raw = all
+  while (/^HTTP\/1\.[01] 1\d\d/.test(raw.subarray(0, 12).toString('latin1'))) {
+    const headEnd = raw.indexOf('\r\n\r\n', 0, 'latin1')
+    if (headEnd === -1) break
+    interim.push(raw.subarray(0, raw.indexOf('\r\n', 0, 'latin1')).toString('latin1'))
+    raw = raw.subarray(headEnd + 4)
+  }
   const end = raw.indexOf('\r\n\r\n', 0, 'latin1')
   if (end === -1) throw new Error(`incomplete response head: ${JSON.stringify(raw.toString('latin1').slice(0, 200))}`)
   const lines = raw.subarray(0, end).toString('latin1').split('\r\n')
@@ -73,7 +91,7 @@ const parseResponse = (raw: Buffer, method: string): RawResponse => {
   }
   const status = Number(statusLine[1])
   let body = raw.subarray(end + 4)
-  const res = { status, reason: statusLine[2] ?? '', headers, body }
+  const res = { status, reason: statusLine[2] ?? '', headers, body, interim, bytes: all }
   if (method === 'HEAD' || status === 204 || status === 304) return { ...res, body: Buffer.alloc(0) }
   if (header(res, 'transfer-encoding')?.toLowerCase() === 'chunked') body = decodeChunked(body)
   else {

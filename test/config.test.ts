@@ -49,7 +49,8 @@ const SPECS: Record<OptionKey, Spec> = {
   journalSize: { flag: '--journal-size', arg: 'N', env: 'MEIBEL_MOCK_JOURNAL_SIZE', expected: 'a whole number from 0 to 1000000', expectedValue: 'a whole number from 0 to 1000000', bad: '1000001' },
   journalBytes: { flag: '--journal-bytes', arg: 'N', env: 'MEIBEL_MOCK_JOURNAL_BYTES', expected: 'a whole number from 0 to 1073741824', expectedValue: 'a whole number from 0 to 1073741824', bad: '1073741825' },
   cors: { flag: '--cors', arg: 'ORIGINS', env: 'MEIBEL_MOCK_CORS', expected: '* or a comma-separated list of origins such as http://localhost:3000', expectedValue: "'*' or a non-empty list of origins such as 'http://localhost:3000'", bad: 'localhost:3000' },
-  shutdownTimeout: { flag: '--shutdown-timeout', arg: 'MS', env: 'MEIBEL_MOCK_SHUTDOWN_TIMEOUT', expected: 'a whole number from 0 to 600000', expectedValue: 'a whole number from 0 to 600000', bad: '600001' }
+  shutdownTimeout: { flag: '--shutdown-timeout', arg: 'MS', env: 'MEIBEL_MOCK_SHUTDOWN_TIMEOUT', expected: 'a whole number from 0 to 600000', expectedValue: 'a whole number from 0 to 600000', bad: '600001' },
+  forwardedAllowIps: { flag: '--forwarded-allow-ips', arg: 'IPS', env: 'MEIBEL_MOCK_FORWARDED_ALLOW_IPS', expected: "* or a comma-separated list of addresses and networks such as 127.0.0.1,::1 ('' for none)", expectedValue: "'*' or a list of addresses and networks without spaces such as ['127.0.0.1', '::1']", bad: '10.0.0.1 10.0.0.2' }
 }
 const KEYS = Object.keys(SPECS) as OptionKey[]
 
@@ -91,7 +92,8 @@ t.test('the table: every option with its flag and variable, DEFAULT_CONFIG deriv
     journalSize: 1000,
     journalBytes: 16777216,
     cors: null,
-    shutdownTimeout: 5000
+    shutdownTimeout: 5000,
+    forwardedAllowIps: ['127.0.0.1', '::1']
   })
   t.same(Object.keys(DEFAULT_CONFIG), KEYS, 'one default per entry, in table order')
   for (const key of KEYS) t.equal(DEFAULT_CONFIG[key], OPTIONS[key].default, `DEFAULT_CONFIG.${key} is the entry's default`)
@@ -110,7 +112,7 @@ t.test('env over defaults, flags over env', async (t) => {
     MEIBEL_MOCK_STRICT: 'true',
     MEIBEL_MOCK_LOG_LEVEL: 'warn'
   }
-  const control = { admin: true, adminToken: null, journalSize: 1000, journalBytes: 16777216, cors: null, shutdownTimeout: 5000 }
+  const control = { admin: true, adminToken: null, journalSize: 1000, journalBytes: 16777216, cors: null, shutdownTimeout: 5000, forwardedAllowIps: ['127.0.0.1', '::1'] }
   t.same(serve([], env), { port: 9001, host: '0.0.0.0', db: '/tmp/x.db', seed: 7, fixturesDir: '/fx', apiKeys: ['a', 'b'], apiKeysFile: null, strict: true, logLevel: 'warn', ...control })
   t.same(serve(['--port', '0', '--host', '::1', '--db', 'f.db', '--seed', '9', '--fixtures', 'd', '--api-keys', 'k', '--strict', '--log-level', 'silent'], env),
     { port: 0, host: '::1', db: 'f.db', seed: 9, fixturesDir: 'd', apiKeys: ['k'], apiKeysFile: null, strict: true, logLevel: 'silent', ...control })
@@ -192,6 +194,17 @@ t.test('--api-keys and --api-keys-file: one or the other, flags over env', async
   t.same(makeConfig({ apiKeys: ['k'], apiKeysFile: null }).apiKeys, ['k'], 'null is not a choice')
   t.equal(makeConfig({ apiKeys: null, apiKeysFile: 'f' }).apiKeysFile, 'f')
   t.same(serve(['--api-keys', 'a,b', '--api-keys', 'c']).apiKeys, ['c'], 'a flag given twice: the last one')
+})
+
+t.test("--forwarded-allow-ips: uvicorn's trusted proxy clients", async (t) => {
+  t.same(serve([]).forwardedAllowIps, ['127.0.0.1', '::1'], "uvicorn's default: the loopback addresses")
+  t.equal(serve(['--forwarded-allow-ips', ' * ']).forwardedAllowIps, '*', 'any client')
+  t.same(serve(['--forwarded-allow-ips', '']).forwardedAllowIps, [], "'' on the flag: none")
+  t.same(serve([], { MEIBEL_MOCK_FORWARDED_ALLOW_IPS: '10.0.0.0/8, 192.168.1.2,,' }).forwardedAllowIps, ['10.0.0.0/8', '192.168.1.2'])
+  t.same(serve([], { MEIBEL_MOCK_FORWARDED_ALLOW_IPS: '' }).forwardedAllowIps, ['127.0.0.1', '::1'], 'an empty variable counts as unset')
+  t.same(makeConfig({ forwardedAllowIps: [] }).forwardedAllowIps, [])
+  t.equal(errorOf(() => makeConfig({ forwardedAllowIps: [''] })), "invalid option forwardedAllowIps [ '' ]: expected '*' or a list of addresses and networks without spaces such as ['127.0.0.1', '::1']")
+  t.match(HELP, /^ {2}--forwarded-allow-ips IPS {2,}clients whose X-Forwarded-Proto/m)
 })
 
 t.test('--cors: * or a list of origins, as a browser sends Origin', async (t) => {
@@ -364,8 +377,8 @@ t.test('makeConfig checks overrides', async (t) => {
     [{ apiKeys: 'a,b' }, 'invalid option apiKeys \'a,b\': expected a non-empty list of non-empty keys'],
     [{ host: null }, 'invalid option host null: expected a host name or IP address'],
     [{ journalSize: 1_000_001 }, 'invalid option journalSize 1000001: expected a whole number from 0 to 1000000'],
-    [{ bogus: 1 }, 'unknown option bogus (expected one of port, host, db, seed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize, journalBytes, cors, shutdownTimeout)'],
-    [{ toString: 1 }, 'unknown option toString (expected one of port, host, db, seed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize, journalBytes, cors, shutdownTimeout)']
+    [{ bogus: 1 }, 'unknown option bogus (expected one of port, host, db, seed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize, journalBytes, cors, shutdownTimeout, forwardedAllowIps)'],
+    [{ toString: 1 }, 'unknown option toString (expected one of port, host, db, seed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize, journalBytes, cors, shutdownTimeout, forwardedAllowIps)']
   ]
   for (const [overrides, message] of cases) {
     t.equal(errorOf(() => makeConfig(overrides as Partial<Config>)), message, JSON.stringify(overrides))

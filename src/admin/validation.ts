@@ -7,7 +7,7 @@ import { KindGuard, type TSchema } from '@sinclair/typebox'
 import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value'
 import { InvalidError } from '../errors.js'
 import { allowedBy, mostSpecific } from '../schemas/value-errors.js'
-import { recordLabel } from '../seed/record-errors.js'
+import { LONE_SURROGATE, loneSurrogatePath, recordLabel } from '../seed/record-errors.js'
 
 // Where test/admin/validation.test.ts finds it.
 export { describeSchema } from '../schemas/value-errors.js'
@@ -83,7 +83,8 @@ export const TOO_DEEP = `nested deeper than ${MAX_JSON_DEPTH} levels`
 const OUT_OF_RANGE = 'a number beyond the range of a double (about ±1.8e308)'
 
 // The first place, in document order, where a parsed body nests too deep or
-// holds a number JSON.parse made infinite, as an InvalidError naming the
+// holds a number JSON.parse made infinite (then the first string with a lone
+// surrogate), as an InvalidError naming the
 // record and field (for nesting, the field of the record or body it is in).
 // Walked with a stack of its own, not by recursion.
 export const checkParsedBody = (body: unknown): void => {
@@ -97,6 +98,9 @@ export const checkParsedBody = (body: unknown): void => {
     const entries = Object.entries(value)
     for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i]![1], parts: [...parts, entries[i]![0]] })
   }
+  // §15: a string the real service could not send.
+  const lone = loneSurrogatePath(body)
+  if (lone !== null) throw new InvalidError(`${where(lone)}: ${LONE_SURROGATE}`)
 }
 
 // Whether a text nests brackets deeper than MAX_JSON_DEPTH, for a body

@@ -20,8 +20,11 @@ export interface CompiledRoute<R extends RouteSpec> {
   readonly spec: R
   // find-my-way's syntax, below the prefix: what the route is registered as.
   readonly url: string
-  // Starlette's compile_path over the full path: `[^/]+` per `{param}`, anchored.
+  // Starlette's compile_path over the full path: `[^/]+` per `{param}`,
+  // anchored with Python's `$`, which also matches before one final `\n` (§3.2).
   readonly regex: RegExp
+  // The same with JavaScript's `$` (end of text only).
+  readonly strict: RegExp
 }
 
 // What Starlette's router does with a path no Fastify route accepted for the
@@ -39,6 +42,10 @@ export interface RouteTable<R extends RouteSpec> {
   readonly routes: ReadonlyArray<CompiledRoute<R>>
   // `path` percent-decoded, as uvicorn hands it to the app (§3.1).
   unrouted: (path: string) => Unrouted<R>
+  // The path find-my-way must route for a decoded `path`: without its final
+  // `\n` when the first route matching it matched that newline with `$`
+  // (§3.2), so that route answers as Starlette's does; else `path`.
+  routedPath: (path: string) => string
 }
 
 // Starlette's PARAM_REGEX; a `:convertor` suffix is refused below.
@@ -74,7 +81,8 @@ const compileRoute = <R extends RouteSpec>(prefix: string, spec: R): CompiledRou
     at = m.index + m[0].length
   }
   addStatic(spec.path.slice(at))
-  return { spec, url, regex: new RegExp(regex + '$') }
+  // §3.2: Python's `$` also matches just before a final newline.
+  return { spec, url, regex: new RegExp(regex + '\\n?$'), strict: new RegExp(regex + '$') }
 }
 
 const paramsOf = (m: RegExpExecArray): RouteParams => ({ ...m.groups })
@@ -96,6 +104,13 @@ export const compileRouteTable = <R extends RouteSpec>(prefix: string, specs: re
   return {
     prefix,
     routes,
+    routedPath: (path) => {
+      if (!path.endsWith('\n')) return path
+      for (const { regex, strict } of routes) {
+        if (regex.test(path)) return strict.test(path) ? path : path.slice(0, -1)
+      }
+      return path
+    },
     unrouted: (path) => {
       // §7 R405: Fastify routes every method-and-path match, so a path match
       // here is Starlette's first PARTIAL match: that route answers.

@@ -13,12 +13,14 @@ import { unquote } from './urllib.js'
 const notFoundBody = Buffer.from(NOT_FOUND_BODY)
 const methodNotAllowedBody = Buffer.from(METHOD_NOT_ALLOWED_BODY)
 
+// content-length before content-type, as Starlette sends them, also where
+// the app's onSend hook does not run (frameworkErrors in src/server.ts).
 const sendNotFound = (reply: FastifyReply): FastifyReply =>
-  reply.code(404).type(JSON_CONTENT_TYPE).send(notFoundBody)
+  reply.code(404).header('content-length', notFoundBody.length).type(JSON_CONTENT_TYPE).send(notFoundBody)
 
 // §7 R405: the Allow header lists the answering route's methods.
 const sendMethodNotAllowed = (reply: FastifyReply, allow: string): FastifyReply =>
-  reply.code(405).header('allow', allow).type(JSON_CONTENT_TYPE).send(methodNotAllowedBody)
+  reply.code(405).header('allow', allow).header('content-length', methodNotAllowedBody.length).type(JSON_CONTENT_TYPE).send(methodNotAllowedBody)
 
 // A request target's raw path and raw query (without the `?`).
 export const splitTarget = (url: string): { path: string, query: string } => {
@@ -30,12 +32,13 @@ export const splitTarget = (url: string): { path: string, query: string } => {
 // agent_id is a path separator and a malformed escape stays literal; and h11
 // keeps a `#` in the target as part of the path. This re-encodes the decoded
 // path so that find-my-way routes exactly the segments uvicorn would: every
-// character outside the unreserved/sub-delims set is escaped.
+// character outside the unreserved/sub-delims set is escaped. A final `%0A`
+// that Starlette's `$` matches is left out (§3.2), so the route answers.
 const PATH_SAFE = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/gu
-export const canonicalTarget = (url: string): string => {
+export const canonicalTarget = (url: string, table: RouteTable<RouteSpec>): string => {
   const { path, query } = splitTarget(url)
   if (!path.includes('%') && !path.includes('#')) return url
-  const routed = unquote(path).replace(PATH_SAFE, (c) => encodeURIComponent(c))
+  const routed = table.routedPath(unquote(path)).replace(PATH_SAFE, (c) => encodeURIComponent(c))
   return url.length === path.length ? routed : `${routed}?${query}`
 }
 
@@ -76,22 +79,26 @@ export const quoteLocation = (url: string): string => {
   return out
 }
 
-export const makeNotFoundHandler = (table: RouteTable<RouteSpec>) =>
+// `scheme`: the request URL's scheme as uvicorn's proxy headers set it
+// (src/fastapi/proxy-headers.ts).
+export const makeNotFoundHandler = (table: RouteTable<RouteSpec>, scheme: (request: FastifyRequest) => string = () => 'http') =>
   async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const { path: rawPath, query } = splitTarget(request.raw.url!)
     // The path as uvicorn hands it to the app: percent-decoded (§3.1).
     const unrouted = table.unrouted(unquote(rawPath))
     if (unrouted.kind === 'method-not-allowed') return sendMethodNotAllowed(reply, allowHeader(unrouted.route))
     if (unrouted.kind === 'not-found') return sendNotFound(reply)
-    // §7 R307: scheme from the connection, Host verbatim when valid, else the bound address.
+    // §7 R307: scheme from the connection or a trusted proxy (§14), Host
+    // verbatim when valid, else the bound address.
     const authority = validAuthority(request.headers.host) ?? boundAuthority(request.raw.socket)
-    const location = `http://${authority}${unrouted.path}${query === '' ? '' : `?${query}`}`
+    const location = `${scheme(request)}://${authority}${unrouted.path}${query === '' ? '' : `?${query}`}`
     // Starlette sends content-length: 0 and no content-type, also to HEAD.
     return reply.code(307).header('content-length', '0').header('location', quoteLocation(location)).send()
   }
 
 // §7 R404: Starlette's `[^/]+` matches no empty param, find-my-way's `:param`
-// does; such a request is answered as if no route had matched it. An
+// does; such a request is answered as if no route had matched it (a 404:
+// no route matches it with a slash added either, so no scheme is needed). An
 // onRequest hook of the routes, before any other.
 export const makeEmptyParamHook = (table: RouteTable<RouteSpec>): onRequestAsyncHookHandler => {
   const notFound = makeNotFoundHandler(table)

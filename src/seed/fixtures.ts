@@ -9,7 +9,7 @@ import { AgentRecordSchema, refineSession, SessionStatusSchema, type AgentRecord
 import { allowedBy, mostSpecific } from '../schemas/value-errors.js'
 import { readSessionTime } from '../store/datetime.js'
 import { StartupError } from '../errors.js'
-import { ENDS_BEFORE_START, fieldMessage, recordLabel } from './record-errors.js'
+import { ENDS_BEFORE_START, fieldMessage, LONE_SURROGATE, loneSurrogatePath, recordLabel } from './record-errors.js'
 
 const NonEmptyString = Type.String({ minLength: 1 })
 const NonNegativeInt = Type.Integer({ minimum: 0 })
@@ -65,7 +65,12 @@ const placeOf = (file: string, index: number, record: unknown, idKey: string): s
 
 const check = <T extends TSchema>(schema: T, record: unknown, place: string): Static<T> => {
   const first = Value.Errors(schema, record).First()
-  if (first === undefined) return record as Static<T>
+  if (first === undefined) {
+    // §15: a string the real service could not send.
+    const lone = loneSurrogatePath(record)
+    if (lone !== null) throw fieldError(place, lone.join('.'), LONE_SURROGATE)
+    return record as Static<T>
+  }
   const error = mostSpecific(first)
   const field = error.path === '' ? '(record)' : error.path.slice(1).replace(/\//g, '.')
   throw fieldError(place, field, allowedBy(error) ?? error.message.toLowerCase())

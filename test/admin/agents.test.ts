@@ -5,6 +5,8 @@ import { GOLDEN_FIXTURES, S1, S2, S3, build, call, listSessions } from '../helpe
 const app = await build(t, { fixturesDir: GOLDEN_FIXTURES })
 t.beforeEach(async () => { await call(app, 'POST', '/__admin/reset') })
 
+const LONE = 'a string with a lone surrogate (\\ud800-\\udfff), which has no UTF-8 form'
+
 const agents = async (): Promise<Array<{ agent_id: string, sessions_count: number }>> => (await call(app, 'GET', '/__admin/agents')).json.data
 
 t.test('GET /agents: the agents with their names and session counts', async (t) => {
@@ -94,7 +96,12 @@ t.test('a bad body: 422 naming the record and field, and nothing is inserted', a
     [[{}, { session_id: 'e', end_time: '2026-13-01T00:00:00Z' }], 'record 1 (session_id "e"): field "end_time": expected an RFC 3339 date-time with at most 6 fractional digits'],
     [[{ start_time: '2300-01-01T00:00:00Z' }], 'record 0: field "start_time": too far from 1970 to keep microseconds exact'],
     [[{ start_time: '2026-01-02T00:00:00Z', end_time: '2026-01-01T00:00:00Z' }], 'record 0: field "end_time": ends before it starts'],
-    [[{ session_id: 'd' }, { session_id: 'd' }], 'record 1 (session_id "d"): field "session_id": given twice in this request']
+    [[{ session_id: 'd' }, { session_id: 'd' }], 'record 1 (session_id "d"): field "session_id": given twice in this request'],
+    // §15: strings with a lone surrogate, which the real service could not send.
+    [[{}, { session_id: 'x', agent_name: 'x\ud800y' }], `record 1 (session_id "x"): field "agent_name": ${LONE}`],
+    [[{ result: [{ type: 'message', content: '\udfff' }] }], `record 0: field "result.0.content": ${LONE}`],
+    [[{ token_usage: { 'k\udc00': 1 } }], `record 0: field "token_usage.k\udc00": ${LONE}`],
+    [{ session_id: '\ud800' }, `field "session_id": ${LONE}`]
   ]
   for (const [body, detail] of cases) {
     const res = await call(app, 'POST', '/__admin/agents/a1/sessions', body)
@@ -105,6 +112,15 @@ t.test('a bad body: 422 naming the record and field, and nothing is inserted', a
   t.same([missing.status, missing.json], [422, { detail: 'body: expected object or a list' }], 'no body')
   t.equal((await listSessions(app, 'a1')).body, before, 'nothing was inserted')
   t.same((await agents()).map((a) => a.agent_id), ['a1', 'café agent'])
+})
+
+t.test('years 1 to 99 are not read as 19xx (JavaScript\'s Date.UTC does that)', async (t) => {
+  // Outside the range whose microseconds a double keeps exact, so refused, not shifted.
+  for (const start of ['0099-01-01T00:00:00Z', '0001-01-01T00:00:00Z']) {
+    const res = await call(app, 'POST', '/__admin/agents/a1/sessions', [{ session_id: 'y', start_time: start, end_time: null }])
+    t.same([res.status, res.json], [422, { detail: 'record 0 (session_id "y"): field "start_time": too far from 1970 to keep microseconds exact' }], start)
+  }
+  t.notMatch((await listSessions(app, 'a1')).body, '"start_time":"19', 'nothing stored as 1999 or 1901')
 })
 
 t.test('an id that exists (for any agent): 409, and nothing is inserted', async (t) => {

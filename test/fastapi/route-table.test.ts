@@ -12,8 +12,26 @@ t.test('each {param} is find-my-way\'s :param and Starlette\'s [^/]+, below the 
   t.equal(table.prefix, '/v2')
   t.strictSame(table.routes.map((r) => r.url), ['/agents/:agent_id/sessions/:session_id', '/agents'])
   // re.compile('^/v2/agents/(?P<agent_id>[^/]+)/sessions/(?P<session_id>[^/]+)$')
-  t.equal(table.routes[0]!.regex.source, '^\\/v2\\/agents\\/(?<agent_id>[^/]+)\\/sessions\\/(?<session_id>[^/]+)$')
-  t.equal(table.routes[1]!.regex.source, '^\\/v2\\/agents$')
+  // Python's `$` also matches before a final newline: `\n?$` here (§3.2).
+  t.equal(table.routes[0]!.regex.source, '^\\/v2\\/agents\\/(?<agent_id>[^/]+)\\/sessions\\/(?<session_id>[^/]+)\\n?$')
+  t.equal(table.routes[1]!.regex.source, '^\\/v2\\/agents\\n?$')
+  t.equal(table.routes[1]!.strict.source, '^\\/v2\\/agents$')
+})
+
+t.test("Python's $ before one final newline: the route matches, find-my-way routes the path without it (§3.2)", async (t) => {
+  const table = compileRouteTable('/v2', [
+    { method: 'GET', path: '/agents/{agent_id}/sessions' },
+    { method: 'GET', path: '/items/{item_id}' }
+  ])
+  // re.match(r'^/v2/agents/(?P<agent_id>[^/]+)/sessions$', path) and the same for items.
+  t.equal(table.routedPath('/v2/agents/a/sessions\n'), '/v2/agents/a/sessions', 'the newline matched by $ is left out')
+  t.equal(table.routedPath('/v2/agents/a/sessions'), '/v2/agents/a/sessions')
+  t.equal(table.routedPath('/v2/agents/a/sessions\n\n'), '/v2/agents/a/sessions\n\n', 'two newlines: no match')
+  t.equal(table.routedPath('/v2/items/a\n'), '/v2/items/a\n', '[^/]+ takes the newline itself')
+  t.equal(table.routedPath('/v2/nope\n'), '/v2/nope\n')
+  t.same(table.unrouted('/v2/agents/a/sessions\n'), { kind: 'method-not-allowed', route: table.routes[0]!.spec, params: { agent_id: 'a' } })
+  t.same(table.unrouted('/v2/agents/a/sessions\n/'), { kind: 'redirect', path: '/v2/agents/a/sessions\n', route: table.routes[0]!.spec, params: { agent_id: 'a' } })
+  t.same(table.unrouted('/v2/agents/a/sessions/\n'), { kind: 'not-found' })
 })
 
 t.test('static parts match literally, the prefix included', async (t) => {

@@ -33,9 +33,9 @@ t.test('the agent a target names for the router: routed, 405 or 307 (§7)', asyn
 })
 
 t.test('the target find-my-way routes: the path as uvicorn decodes it (§3.1)', async (t) => {
-  t.equal(canonicalTarget('/v2/agents/a b/sessions?x=%20'), '/v2/agents/a b/sessions?x=%20', 'no % and no #: unchanged')
-  t.equal(canonicalTarget('/v2/agents/a%2Fb/sessions?x=%2F'), '/v2/agents/a/b/sessions?x=%2F', 'the query stays raw')
-  t.equal(canonicalTarget('/v2/agents/%ZZ/sessions'), '/v2/agents/%25ZZ/sessions', 'a malformed escape is a literal %')
-  t.equal(canonicalTarget('/v2/agents/x/sessions#f'), '/v2/agents/x/sessions%23f')
-  t.equal(canonicalTarget('/v2/agents/caf%C3%A9/sessions?'), '/v2/agents/caf%C3%A9/sessions?')
+  t.equal(canonicalTarget('/v2/agents/a b/sessions?x=%20', EMULATED_ROUTES), '/v2/agents/a b/sessions?x=%20', 'no % and no #: unchanged')
+  t.equal(canonicalTarget('/v2/agents/a%2Fb/sessions?x=%2F', EMULATED_ROUTES), '/v2/agents/a/b/sessions?x=%2F', 'the query stays raw')
+  t.equal(canonicalTarget('/v2/agents/%ZZ/sessions', EMULATED_ROUTES), '/v2/agents/%25ZZ/sessions', 'a malformed escape is a literal %')
+  t.equal(canonicalTarget('/v2/agents/x/sessions#f', EMULATED_ROUTES), '/v2/agents/x/sessions%23f')
+  t.equal(canonicalTarget('/v2/agents/caf%C3%A9/sessions?', EMULATED_ROUTES), '/v2/agents/caf%C3%A9/sessions?')
 })

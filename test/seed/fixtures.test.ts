@@ -61,7 +61,10 @@ t.test('a record that does not fit names file, record and field', async (t) => {
     ['bad end', [AGENT], [{ ...SESSION, end_time: 'soon' }], /record 0 \(session_id "s"\): field "end_time": expected an RFC 3339 date-time/],
     ['start too far from 1970', [AGENT], [{ ...SESSION, start_time: '9999-01-01T00:00:00.000001Z' }], /record 0 \(session_id "s"\): field "start_time": too far from 1970 to keep microseconds exact$/],
     ['ends before start', [AGENT], [{ ...SESSION, end_time: '2025-12-31T23:59:59Z' }], /field "end_time": ends before it starts$/],
-    ['nested field', [AGENT], [{ ...SESSION, result: [1] }], /field "result\.0": /]
+    ['nested field', [AGENT], [{ ...SESSION, result: [1] }], /field "result\.0": /],
+    // §15: JSON's \ud800 escape gives a string the real service could not send.
+    ['lone surrogate', [AGENT], '[{"agent_id":"a","session_id":"s","status":"COMPLETED","start_time":"2026-01-01T00:00:00Z","end_time":null,"agent_name":"x\\ud800"}]', /sessions\.json: record 0 \(session_id "s"\): field "agent_name": a string with a lone surrogate \(\\ud800-\\udfff\), which has no UTF-8 form$/],
+    ['lone surrogate in an agent', [{ ...AGENT, agent_name: '\udc00' }], [], /agents\.json: record 0 \(agent_id "a"\): field "agent_name": a string with a lone surrogate/]
   ]
   for (const [name, agents, sessions, message] of cases) {
     const dir = agents === undefined ? t.testdir({ 'sessions.json': '[]' }) : dirWith(t, agents, sessions)
