@@ -2,6 +2,7 @@
 // programmatic API (src/index.ts) both start the emulator through here, so a
 // start-up failure means the same in both.
 import type { FastifyInstance } from 'fastify'
+import { bannerLine, makeBanner, type Banner } from './banner.js'
 import type { Config } from './config.js'
 import { StartupError } from './errors.js'
 import { buildServer, type BuildOptions } from './server.js'
@@ -26,6 +27,8 @@ export interface RunningServer {
   url: string
   // The port it listens on (the free one picked for port 0).
   port: number
+  // What the start-up banner said (logged at info once listening).
+  banner: Banner
   // Stops accepting connections, lets in-flight requests finish, closes the
   // database. Calling it again returns the same promise.
   close: () => Promise<void>
@@ -56,11 +59,15 @@ export const startServer = async (config: Config, { onBuilt, ...buildOptions }: 
     throw new ListenError(listenFailure(config, err), { cause: err })
   }
   const { port } = app.server.address() as { port: number }
+  const url = `http://${urlHost(config.host)}:${port}`
+  const banner = makeBanner(url, app.startupSummary)
+  app.log.info({ banner }, bannerLine(banner))
   let closed: Promise<void> | undefined
   return {
     app,
-    url: `http://${urlHost(config.host)}:${port}`,
+    url,
     port,
+    banner,
     close: () => (closed ??= app.close())
   }
 }
