@@ -7,7 +7,7 @@
 import type { Static } from '@sinclair/typebox'
 import type {
   AgentListSchema, DeletedSchema, FaultListSchema, FaultRuleInputSchema, FaultRuleSchema, JournalListSchema,
-  JournalQuerySchema, SeedBodySchema, SessionInputSchema
+  JournalQuerySchema, SeedBodySchema, SessionInputSchema, VersionSchema
 } from './schemas/admin.js'
 import type { SessionSummarySchema } from './schemas/list-sessions.js'
 
@@ -31,6 +31,7 @@ export type RequestsQuery = Omit<JournalQuery, 'since' | 'until'> & {
 export type FaultRuleInput = Static<typeof FaultRuleInputSchema>
 export type FaultRule = Static<typeof FaultRuleSchema>
 export type FaultList = Static<typeof FaultListSchema>
+export type Version = Static<typeof VersionSchema>
 
 export interface AdminClient {
   // Back to the state right after start; also clears fault rules and the journal.
@@ -56,6 +57,8 @@ export interface AdminClient {
     clear: () => Promise<Deleted>
     remove: (id: string) => Promise<Deleted>
   }
+  // The emulator's version, the contract's and the current seed.
+  version: () => Promise<Version>
 }
 
 export interface AdminClientOptions {
@@ -131,6 +134,7 @@ export const createAdminClient = (url: string | URL, { token = null }: AdminClie
       list: async () => await call('GET', '/faults'),
       clear: async () => await call('DELETE', '/faults'),
       remove: async (id) => await call('DELETE', `/faults/${encodeURIComponent(id)}`)
-    }
+    },
+    version: async () => await call('GET', '/version')
   }
 }

@@ -1,19 +1,17 @@
 #!/usr/bin/env node
 // The only module that reads process.env and handles signals; it starts the
 // emulator through src/start.ts, as the programmatic API does.
-import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
+import { bannerBlock } from './banner.js'
 import { HELP, parseCli } from './config.js'
 import { StartupError } from './errors.js'
 import { ListenError, startServer } from './start.js'
+import { VERSION_LINE } from './version.js'
 
 // Bad configuration, fixtures or keys file (a StartupError): one line on stderr, exit code 2.
 export const EXIT_BAD_CONFIG = 2
 // The address could not be bound (a ListenError): one line on stderr, exit code 1.
 export const EXIT_CANNOT_LISTEN = 1
-
-const version = (): string =>
-  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
 const fail = (message: string, code: number): never => {
   process.stderr.write(`meibel-mock: ${message}\n`)
@@ -47,11 +45,14 @@ const main = async (): Promise<void> => {
     throw err
   }
   if (parsed.action === 'help') { process.stdout.write(HELP); return }
-  if (parsed.action === 'version') { process.stdout.write(`${version()}\n`); return }
+  if (parsed.action === 'version') { process.stdout.write(`${VERSION_LINE}\n`); return }
 
   try {
+    const terminal = process.stdout.isTTY === true
     // Signals are handled from the moment the instance exists, as before it listens.
-    await startServer(parsed.config, { onBuilt: handleSignals })
+    const { banner } = await startServer(parsed.config, { onBuilt: handleSignals, terminal })
+    // For people at a terminal, unless the log level asks for quiet.
+    if (terminal && ['info', 'debug', 'trace'].includes(parsed.config.logLevel)) process.stdout.write(bannerBlock(banner))
   } catch (err) {
     if (err instanceof ListenError) return fail(err.message, EXIT_CANNOT_LISTEN)
     if (err instanceof StartupError) return fail(err.message, EXIT_BAD_CONFIG)

@@ -11,9 +11,12 @@
 import { inspect, parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { StartupError } from './errors.js'
+import { MAX_SESSIONS_PER_AGENT } from './schemas/admin.js'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = typeof LOG_LEVELS[number]
+const LOG_FORMATS = ['pretty', 'json'] as const
+export type LogFormat = typeof LOG_FORMATS[number]
 // The journal keeps its entries in memory: a bound keeps a typo from taking it all.
 const MAX_JOURNAL_SIZE = 1_000_000
 const DEFAULT_JOURNAL_SIZE = 1000
@@ -187,14 +190,14 @@ export const OPTIONS = {
     help: 'address to bind',
     value: text('a host name or IP address')
   }),
-  // ':memory:' or a file path; a file is seeded only when empty.
+  // ':memory:' or a file path; a file is seeded only when empty (or with --reseed).
   db: option({
     flag: '--db',
     arg: 'PATH',
     env: 'MEIBEL_MOCK_DB',
     default: ':memory:',
     shownDefault: 'in memory',
-    help: 'SQLite file, seeded only when empty',
+    help: 'SQLite file, seeded only when empty (see --reseed)',
     value: text('a file path or :memory:')
   }),
   seed: option({
@@ -204,6 +207,25 @@ export const OPTIONS = {
     default: DEFAULT_SEED,
     help: 'seed of the generated sessions',
     value: integer(0, 2 ** 32 - 1)
+  }),
+  // null: each fixture agent's generated_sessions. The control API's POST
+  // /__admin/seed has the same bound.
+  sessionsPerAgent: option({
+    flag: '--sessions-per-agent',
+    arg: 'N',
+    env: 'MEIBEL_MOCK_SESSIONS_PER_AGENT',
+    default: null,
+    shownDefault: "each fixture agent's generated_sessions",
+    help: 'generated sessions per agent',
+    value: orNull(integer(0, MAX_SESSIONS_PER_AGENT))
+  }),
+  // A --db file holding data keeps it (and its seed) unless this is set.
+  reseed: option({
+    flag: '--reseed',
+    env: 'MEIBEL_MOCK_RESEED',
+    default: false,
+    help: "replace the --db file's data with data seeded from --seed and --sessions-per-agent",
+    value: boolean
   }),
   fixturesDir: option({
     flag: '--fixtures',
@@ -249,6 +271,17 @@ export const OPTIONS = {
     default: 'info',
     help: `${LOG_LEVELS.join(', ')} (debug adds a line per request)`,
     value: oneOf(LOG_LEVELS)
+  }),
+  // null: pretty when stdout is a terminal, else json (the CLI knows which;
+  // the programmatic API writes json).
+  logFormat: option({
+    flag: '--log-format',
+    arg: 'FORMAT',
+    env: 'MEIBEL_MOCK_LOG_FORMAT',
+    default: null,
+    shownDefault: 'pretty on a terminal, else json',
+    help: `${LOG_FORMATS.join(' or ')} (pino's JSON lines)`,
+    value: orNull(oneOf(LOG_FORMATS))
   }),
   // The control API at /__admin (src/admin/).
   admin: option({

@@ -16,15 +16,16 @@ export {
   AdminClientError, createAdminClient,
   type AdminClient, type AdminClientOptions, type AgentList, type Deleted, type FaultList, type FaultRule,
   type FaultRuleInput, type JournalList, type JournalQuery, type RequestsQuery, type SeedBody, type SessionInput,
-  type SessionSummary
+  type SessionSummary, type Version
 } from './admin-client.js'
 export { StartupError } from './errors.js'
 export { ListenError } from './start.js'
-export type { Config, LogLevel } from './config.js'
+export type { Config, LogFormat, LogLevel } from './config.js'
 
-// Any option of the CLI, by its config key: port, host, db, seed, fixturesDir,
-// apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize,
-// journalBytes, cors, shutdownTimeout, forwardedAllowIps.
+// Any option of the CLI, by its config key: port, host, db, seed,
+// sessionsPerAgent, reseed, fixturesDir, apiKeys, apiKeysFile, strict,
+// logLevel, logFormat, admin, adminToken, journalSize, journalBytes, cors,
+// shutdownTimeout, forwardedAllowIps.
 export type MeibelMockOptions = Partial<Config>
 
 // Where the programmatic API differs from the CLI's defaults: any free port,

@@ -15,34 +15,62 @@ import { makeFaultHook } from './faults/fault-hook.js'
 import { makeFaultRules, type FaultRules } from './faults/fault-rules.js'
 import { makeJournal, makeJournalHook, maskSecretHeaders, type Journal } from './journal/request-journal.js'
 import { registerCors } from './plugins/cors.js'
-import { registerOpenApi } from './plugins/openapi.js'
+import { DOCS_PATH, registerOpenApi } from './plugins/openapi.js'
 import { healthRoutes } from './routes/health.js'
 import { EMULATED_ROUTES, emulatedApi } from './routes/emulated-routes.js'
 import { HTTPValidationErrorSchema, SessionListResponseSchema, SessionSummarySchema, ValidationErrorSchema } from './schemas/list-sessions.js'
 import { makeDataset, type Dataset } from './seed/dataset.js'
 import { loadFixtures, type Fixtures } from './seed/fixtures.js'
 import { seedStore } from './seed/seed-store.js'
-import { openSessionsStore, type SessionsStore } from './store/sessions-store.js'
+import { openSessionsStore, type Seeding, type SessionsStore } from './store/sessions-store.js'
 
 // Fastify's own JSON media type; Starlette sends no charset (§6, §9).
 const FASTIFY_JSON = 'application/json; charset=utf-8'
 
-// A bad --db file is a StartupError from openSessionsStore (src/store/database.ts).
-const openSeededStore = (config: Config, fixtures: Fixtures): SessionsStore => {
+const describeSeeding = ({ seed, sessionsPerAgent }: Seeding): string =>
+  `--seed ${seed} and ${sessionsPerAgent === null ? "the fixtures' sessions per agent" : `--sessions-per-agent ${sessionsPerAgent}`}`
+
+interface SeededStore {
+  store: SessionsStore
+  // How the data it serves was seeded: as asked, or as the --db file records.
+  seeding: Seeding
+  // Set when a --db file's data, kept, was seeded otherwise than asked.
+  kept: string | null
+}
+
+// Seeds an empty store, or any with --reseed; a --db file holding data keeps
+// it, and its seed. A bad --db file is a StartupError from openSessionsStore
+// (src/store/database.ts).
+const openSeededStore = (config: Config, fixtures: Fixtures): SeededStore => {
   const store = openSessionsStore(config.db)
+  const asked: Seeding = { seed: config.seed, sessionsPerAgent: config.sessionsPerAgent }
   try {
-    if (store.isEmpty()) seedStore(store, fixtures, { seed: config.seed })
+    if (config.reseed || store.isEmpty()) {
+      seedStore(store, fixtures, asked)
+      return { store, seeding: asked, kept: null }
+    }
   /* c8 ignore start: seeding a fresh store fails only on a full disk or a bug */
   } catch (err) {
     store.close()
     throw err
   }
   /* c8 ignore stop */
-  return store
+  // null: a file seeded before the record existed; its seed is not known.
+  const recorded = store.seeding()
+  if (recorded === null) return { store, seeding: asked, kept: null }
+  const same = recorded.seed === asked.seed && recorded.sessionsPerAgent === asked.sessionsPerAgent
+  return {
+    store,
+    seeding: recorded,
+    kept: same
+      ? null
+      : `--db ${config.db}: keeping the file's data, seeded with ${describeSeeding(recorded)}, not with ${describeSeeding(asked)} as this start asks; ` +
+        'start with --reseed (MEIBEL_MOCK_RESEED=1) to replace it with data seeded from the options given'
+  }
 }
 
-const adminState = (store: SessionsStore, fixtures: Fixtures, config: Config): { dataset: Dataset, journal: Journal, faults: FaultRules } => {
-  const dataset = makeDataset(store, fixtures, config.seed)
+const adminState = (store: SessionsStore, fixtures: Fixtures, config: Config, seed: number): { dataset: Dataset, journal: Journal, faults: FaultRules } => {
+  const dataset = makeDataset(store, fixtures, seed)
   return { dataset, journal: makeJournal(config.journalSize, config.journalBytes), faults: makeFaultRules(() => dataset.seed) }
 }
 
@@ -52,35 +80,69 @@ const apiKeyScopes = (config: Config): ApiKeyScopes | null => {
   return config.apiKeys === null ? null : scopesOwningAll(config.apiKeys)
 }
 
+interface LogStream { write: (line: string) => void }
+
 export interface BuildOptions {
   // Where the logs go (default stdout); tests read them from here.
-  logStream?: { write: (line: string) => void }
+  logStream?: LogStream
   // Aborted when the shutdown deadline is reached (src/start.ts): pending
   // delays (Prefer: delay, a fault's delay_ms) end at once.
   deadline?: AbortSignal
+  // Whether stdout is a terminal (only the CLI knows): the default log
+  // format is pretty there, colored when the logs go to stdout.
+  terminal?: boolean
 }
 
-export const buildServer = async (config: Config, { logStream, deadline }: BuildOptions = {}): Promise<FastifyInstance> => {
+// What start.ts's banner tells about the instance, as it was at start.
+export interface StartupSummary {
+  // ':memory:' or the --db path.
+  db: string
+  seeding: Seeding
+  agents: number
+  sessions: number
+  // Paths under the instance's URL; control is null with --no-admin.
+  paths: { api: string, docs: string, control: string | null }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    startupSummary: StartupSummary
+  }
+}
+
+// --log-format pretty: pino-pretty's formatting of each JSON line, written
+// synchronously (loaded only then: the programmatic API and JSON logs never
+// pay for it). The banner's fields are in its message already.
+const prettyLines = async (out: LogStream, colorize: boolean): Promise<LogStream> => {
+  const { prettyFactory } = await import('pino-pretty')
+  const pretty = prettyFactory({ colorize, ignore: 'pid,hostname,banner', translateTime: 'SYS:HH:MM:ss.l' })
+  return { write: (line) => { out.write(pretty(line)) } }
+}
+
+export const buildServer = async (config: Config, { logStream, deadline, terminal = false }: BuildOptions = {}): Promise<FastifyInstance> => {
   // Fixtures and the keys file are checked on every start, so a bad file
   // fails fast even when a --db file was seeded before.
   const fixtures = loadFixtures(config.fixturesDir)
   const apiKeys = apiKeyScopes(config)
-  const store = openSeededStore(config, fixtures)
+  const { store, seeding, kept } = openSeededStore(config, fixtures)
   // The control API's state: the dataset (with a snapshot of the state right
   // after start), the request journal and the fault rules. None of it exists
   // with --no-admin, so the emulated API then records nothing.
-  const admin = config.admin ? adminState(store, fixtures, config) : null
+  const admin = config.admin ? adminState(store, fixtures, config, seeding.seed) : null
   // Only the control API reads request bodies (src/fastapi/http-server.ts).
   const readsBody = (url: string): boolean => admin !== null && (url === ADMIN_PREFIX || url.startsWith(`${ADMIN_PREFIX}/`) || url.startsWith(`${ADMIN_PREFIX}?`))
 
   // FastAPI's router for requests no route takes (§3.2), with uvicorn's proxy headers (§14).
   const requestScheme = makeRequestScheme(config.forwardedAllowIps)
   const notFoundHandler = makeNotFoundHandler(EMULATED_ROUTES, (request) => requestScheme(request.raw.rawHeaders, request.raw.socket.remoteAddress))
+  const stream = (config.logFormat ?? (terminal ? 'pretty' : 'json')) === 'pretty'
+    ? await prettyLines(logStream ?? process.stdout, terminal && logStream === undefined)
+    : logStream
 
   const app = Fastify({
     logger: {
       level: config.logLevel,
-      ...(logStream === undefined ? {} : { stream: logStream }),
+      ...(stream === undefined ? {} : { stream }),
       // At debug, each request is logged with its headers (what did my client
       // send?), the secret ones (API key, credentials, cookies) redacted as
       // in the journal.
@@ -110,6 +172,16 @@ export const buildServer = async (config: Config, { logStream, deadline }: Build
     // framework error, of async constraints, cannot arise: no route has one.)
     frameworkErrors: async (_error, request, reply) => await notFoundHandler(request, reply)
   })
+
+  if (kept !== null) app.log.warn({ db: config.db, seeded: seeding }, kept)
+  const agents = store.listAgents()
+  app.decorate('startupSummary', {
+    db: config.db,
+    seeding,
+    agents: agents.length,
+    sessions: agents.reduce((sum, agent) => sum + agent.sessions_count, 0),
+    paths: { api: EMULATED_ROUTES.prefix, docs: DOCS_PATH, control: admin === null ? null : ADMIN_PREFIX }
+  } satisfies StartupSummary)
 
   // 1. Replies: FastAPI's bodies and Starlette's content type.
   app.setErrorHandler(fastApiErrorHandler)

@@ -4,6 +4,7 @@
 import type { Server } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyInstance } from 'fastify'
+import { bannerLine, makeBanner, type Banner } from './banner.js'
 import type { Config } from './config.js'
 import { StartupError } from './errors.js'
 import { buildServer, type BuildOptions } from './server.js'
@@ -29,6 +30,8 @@ export interface RunningServer {
   url: string
   // The port it listens on (the free one picked for port 0).
   port: number
+  // What the start-up banner said (logged at info once listening).
+  banner: Banner
   // The drain: stops accepting connections, closes the idle ones at once,
   // gives in-flight requests config.shutdownTimeout ms, closes the rest,
   // closes the database. Calling it again returns the same promise.
@@ -160,10 +163,14 @@ export const startServer = async (config: Config, { onBuilt, ...buildOptions }: 
     throw new ListenError(listenFailure(config, err), { cause: err })
   }
   const { port } = app.server.address() as { port: number }
+  const url = `http://${urlHost(config.host)}:${port}`
+  const banner = makeBanner(url, app.startupSummary)
+  app.log.info({ banner }, bannerLine(banner))
   return {
     app,
-    url: `http://${urlHost(config.host)}:${port}`,
+    url,
     port,
+    banner,
     close
   }
 }

@@ -2,6 +2,7 @@
 // method, the errors it rejects with, the token, and what it does with
 // answers that are not the control API's.
 import t, { type Test } from 'tap'
+import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { ADMIN_PREFIX } from '../src/admin/plugin.js'
@@ -63,6 +64,15 @@ t.test('agents, sessions.insert (one and a list), sessions.delete (one and all),
   t.same(reseeded.data.map((a) => [a.agent_id, a.sessions_count]), [['a1', 5], ['café agent', 3]],
     'seed(): the fixtures plus 2 generated sessions per agent, the inserted agent gone')
   t.same(await admin.reset(), GOLDEN_AGENTS, 'reset(): the state right after start')
+})
+
+t.test('version: the emulator\'s, the contract\'s and the current seed', async (t) => {
+  const server = await start(t, { seed: 11 })
+  const admin = createAdminClient(server.url)
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  t.same(await admin.version(), { emulator: pkg.version, contract: '0.6.4', seed: 11 })
+  await admin.seed({ seed: 12 })
+  t.same(await admin.version(), { emulator: pkg.version, contract: '0.6.4', seed: 12 }, 'after POST /seed')
 })
 
 t.test('an agent id and a session id with characters that need percent-encoding (space, ?, #, non-ASCII)', async (t) => {

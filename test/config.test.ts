@@ -39,11 +39,14 @@ const SPECS: Record<OptionKey, Spec> = {
   host: { flag: '--host', arg: 'ADDR', env: 'HOST', expected: 'a host name or IP address', expectedValue: 'a host name or IP address', bad: null },
   db: { flag: '--db', arg: 'PATH', env: 'MEIBEL_MOCK_DB', expected: 'a file path or :memory:', expectedValue: 'a file path or :memory:', bad: null },
   seed: { flag: '--seed', arg: 'N', env: 'MEIBEL_MOCK_SEED', expected: 'a whole number from 0 to 4294967295', expectedValue: 'a whole number from 0 to 4294967295', bad: '4294967296' },
+  sessionsPerAgent: { flag: '--sessions-per-agent', arg: 'N', env: 'MEIBEL_MOCK_SESSIONS_PER_AGENT', expected: 'a whole number from 0 to 100000', expectedValue: 'a whole number from 0 to 100000', bad: '100001' },
+  reseed: { flag: '--reseed', arg: null, env: 'MEIBEL_MOCK_RESEED', expected: '1 or 0 (or true/false, yes/no, on/off)', expectedValue: 'true or false', bad: 'always' },
   fixturesDir: { flag: '--fixtures', arg: 'DIR', env: 'MEIBEL_MOCK_FIXTURES', expected: 'a folder path', expectedValue: 'a folder path', bad: null },
   apiKeys: { flag: '--api-keys', arg: 'K1,K2', env: 'MEIBEL_MOCK_API_KEYS', expected: 'a comma-separated list of keys', expectedValue: 'a non-empty list of non-empty keys', bad: ' , ' },
   apiKeysFile: { flag: '--api-keys-file', arg: 'FILE', env: 'MEIBEL_MOCK_API_KEYS_FILE', expected: 'a file path', expectedValue: 'a file path', bad: null },
   strict: { flag: '--strict', arg: null, env: 'MEIBEL_MOCK_STRICT', expected: '1 or 0 (or true/false, yes/no, on/off)', expectedValue: 'true or false', bad: 'maybe' },
   logLevel: { flag: '--log-level', arg: 'LEVEL', env: 'MEIBEL_MOCK_LOG_LEVEL', expected: 'one of fatal, error, warn, info, debug, trace, silent', expectedValue: 'one of fatal, error, warn, info, debug, trace, silent', bad: 'loud' },
+  logFormat: { flag: '--log-format', arg: 'FORMAT', env: 'MEIBEL_MOCK_LOG_FORMAT', expected: 'one of pretty, json', expectedValue: 'one of pretty, json', bad: 'text' },
   admin: { flag: '--no-admin', arg: null, env: 'MEIBEL_MOCK_ADMIN', expected: '1 or 0 (or true/false, yes/no, on/off)', expectedValue: 'true or false', bad: 'nope' },
   adminToken: { flag: null, arg: null, env: 'MEIBEL_MOCK_ADMIN_TOKEN', expected: 'a non-empty token', expectedValue: 'a non-empty token', bad: null },
   journalSize: { flag: '--journal-size', arg: 'N', env: 'MEIBEL_MOCK_JOURNAL_SIZE', expected: 'a whole number from 0 to 1000000', expectedValue: 'a whole number from 0 to 1000000', bad: '1000001' },
@@ -82,11 +85,14 @@ t.test('the table: every option with its flag and variable, DEFAULT_CONFIG deriv
     host: '127.0.0.1',
     db: ':memory:',
     seed: 20261120,
+    sessionsPerAgent: null,
+    reseed: false,
     fixturesDir: DEFAULT_FIXTURES_DIR,
     apiKeys: null,
     apiKeysFile: null,
     strict: false,
     logLevel: 'info',
+    logFormat: null,
     admin: true,
     adminToken: null,
     journalSize: 1000,
@@ -113,9 +119,10 @@ t.test('env over defaults, flags over env', async (t) => {
     MEIBEL_MOCK_LOG_LEVEL: 'warn'
   }
   const control = { admin: true, adminToken: null, journalSize: 1000, journalBytes: 16777216, cors: null, shutdownTimeout: 5000, forwardedAllowIps: ['127.0.0.1', '::1'] }
-  t.same(serve([], env), { port: 9001, host: '0.0.0.0', db: '/tmp/x.db', seed: 7, fixturesDir: '/fx', apiKeys: ['a', 'b'], apiKeysFile: null, strict: true, logLevel: 'warn', ...control })
+  const data = { sessionsPerAgent: null, reseed: false }
+  t.same(serve([], env), { port: 9001, host: '0.0.0.0', db: '/tmp/x.db', seed: 7, ...data, fixturesDir: '/fx', apiKeys: ['a', 'b'], apiKeysFile: null, strict: true, logLevel: 'warn', logFormat: null, ...control })
   t.same(serve(['--port', '0', '--host', '::1', '--db', 'f.db', '--seed', '9', '--fixtures', 'd', '--api-keys', 'k', '--strict', '--log-level', 'silent'], env),
-    { port: 0, host: '::1', db: 'f.db', seed: 9, fixturesDir: 'd', apiKeys: ['k'], apiKeysFile: null, strict: true, logLevel: 'silent', ...control })
+    { port: 0, host: '::1', db: 'f.db', seed: 9, ...data, fixturesDir: 'd', apiKeys: ['k'], apiKeysFile: null, strict: true, logLevel: 'silent', logFormat: null, ...control })
   t.equal(serve(['--port=1234']).port, 1234)
   t.equal(serve([], { MEIBEL_MOCK_STRICT: '0' }).strict, false)
   t.equal(serve([], { PORT: '' }).port, 8000, 'an empty variable counts as unset')
@@ -173,6 +180,34 @@ t.test('--journal-bytes: the journal\'s byte budget, 16 MiB by default, at most 
   t.equal(errorOf(() => parseCli([], { MEIBEL_MOCK_JOURNAL_BYTES: '16MiB' })), 'invalid MEIBEL_MOCK_JOURNAL_BYTES \'16MiB\' (environment): expected a whole number from 0 to 1073741824')
   t.equal(errorOf(() => makeConfig({ journalBytes: -1 })), 'invalid option journalBytes -1: expected a whole number from 0 to 1073741824')
   t.match(HELP.replace(/\s+/g, ' '), '[MEIBEL_MOCK_JOURNAL_BYTES] (default 16777216)')
+})
+
+t.test('--sessions-per-agent and --reseed: the seeding of the data', async (t) => {
+  t.equal(serve([]).sessionsPerAgent, null, "default: each fixture agent's generated_sessions")
+  t.equal(serve(['--sessions-per-agent', '500']).sessionsPerAgent, 500)
+  t.equal(serve(['--sessions-per-agent', '0']).sessionsPerAgent, 0, 'none generated')
+  t.equal(serve(['--sessions-per-agent', '100000']).sessionsPerAgent, 100_000, "the control API's bound itself is allowed")
+  t.equal(serve(['--sessions-per-agent', '3'], { MEIBEL_MOCK_SESSIONS_PER_AGENT: '40' }).sessionsPerAgent, 3, 'the flag over the variable')
+  t.equal(serve([], { MEIBEL_MOCK_SESSIONS_PER_AGENT: '40' }).sessionsPerAgent, 40)
+  t.equal(errorOf(() => parseCli(['--sessions-per-agent', '100001'], {})), "invalid --sessions-per-agent '100001': expected a whole number from 0 to 100000")
+  t.equal(errorOf(() => makeConfig({ sessionsPerAgent: 1.5 })), 'invalid option sessionsPerAgent 1.5: expected a whole number from 0 to 100000')
+  t.equal(makeConfig({ sessionsPerAgent: null }).sessionsPerAgent, null)
+  t.equal(serve([]).reseed, false)
+  t.equal(serve(['--reseed']).reseed, true)
+  t.equal(serve([], { MEIBEL_MOCK_RESEED: 'yes' }).reseed, true)
+  t.equal(serve(['--reseed'], { MEIBEL_MOCK_RESEED: '0' }).reseed, true, 'the flag over the variable')
+  t.match(HELP.replace(/\s+/g, ' '), "generated sessions per agent [MEIBEL_MOCK_SESSIONS_PER_AGENT] (default: each fixture agent's generated_sessions)")
+  t.match(HELP.replace(/\s+/g, ' '), '[MEIBEL_MOCK_RESEED=1]')
+})
+
+t.test('--log-format: pretty or json; null (the default) leaves it to the terminal', async (t) => {
+  t.equal(serve([]).logFormat, null)
+  t.equal(serve(['--log-format', 'pretty']).logFormat, 'pretty')
+  t.equal(serve([], { MEIBEL_MOCK_LOG_FORMAT: 'json' }).logFormat, 'json')
+  t.equal(serve(['--log-format', 'json'], { MEIBEL_MOCK_LOG_FORMAT: 'pretty' }).logFormat, 'json', 'the flag over the variable')
+  t.equal(errorOf(() => parseCli(['--log-format', 'text'], {})), "invalid --log-format 'text': expected one of pretty, json")
+  t.equal(errorOf(() => makeConfig({ logFormat: 'PRETTY' as Config['logFormat'] })), "invalid option logFormat 'PRETTY': expected one of pretty, json")
+  t.match(HELP.replace(/\s+/g, ' '), '[MEIBEL_MOCK_LOG_FORMAT] (default: pretty on a terminal, else json)')
 })
 
 t.test('the admin token has no flag (it would show in `ps`)', async (t) => {
@@ -259,7 +294,7 @@ t.test('the help text lists every table entry', async (t) => {
     } else {
       t.match(options, new RegExp(`^  ${flag}${arg === null ? '' : ` ${arg}`} +\\S`, 'm'), `${flag} starts a row`)
       // A switch shows the variable's value that does what the flag does.
-      const bracket = arg === null ? `[${env}=${flag === '--strict' ? '1' : '0'}]` : `[${env}]`
+      const bracket = arg === null ? `[${env}=${flag === '--no-admin' ? '0' : '1'}]` : `[${env}]`
       t.match(flat(options), `${flat(o.help)} ${bracket}`, `${key}: its help text and ${bracket}`)
     }
   }
@@ -377,8 +412,8 @@ t.test('makeConfig checks overrides', async (t) => {
     [{ apiKeys: 'a,b' }, 'invalid option apiKeys \'a,b\': expected a non-empty list of non-empty keys'],
     [{ host: null }, 'invalid option host null: expected a host name or IP address'],
     [{ journalSize: 1_000_001 }, 'invalid option journalSize 1000001: expected a whole number from 0 to 1000000'],
-    [{ bogus: 1 }, 'unknown option bogus (expected one of port, host, db, seed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize, journalBytes, cors, shutdownTimeout, forwardedAllowIps)'],
-    [{ toString: 1 }, 'unknown option toString (expected one of port, host, db, seed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, admin, adminToken, journalSize, journalBytes, cors, shutdownTimeout, forwardedAllowIps)']
+    [{ bogus: 1 }, 'unknown option bogus (expected one of port, host, db, seed, sessionsPerAgent, reseed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, logFormat, admin, adminToken, journalSize, journalBytes, cors, shutdownTimeout, forwardedAllowIps)'],
+    [{ toString: 1 }, 'unknown option toString (expected one of port, host, db, seed, sessionsPerAgent, reseed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, logFormat, admin, adminToken, journalSize, journalBytes, cors, shutdownTimeout, forwardedAllowIps)']
   ]
   for (const [overrides, message] of cases) {
     t.equal(errorOf(() => makeConfig(overrides as Partial<Config>)), message, JSON.stringify(overrides))

@@ -3,7 +3,7 @@
 import t from 'tap'
 import { connect, createServer, type AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
-import { makeConfig } from '../src/config.js'
+import { DEFAULT_SEED, makeConfig } from '../src/config.js'
 import { StartupError } from '../src/errors.js'
 import { ListenError, listenFailure, startServer, urlHost } from '../src/start.js'
 import { GOLDEN_FIXTURES, KEY } from './helper.js'
@@ -124,4 +124,30 @@ t.test('close() past --shutdown-timeout: a pending delay is cut short and answer
   t.equal(((await res.json()) as { total: number }).total, 3)
   await stalled.closed
   t.equal(stalled.received(), '', 'the stalled upload was closed without an answer')
+})
+
+t.test('once listening, the banner is logged at info and returned', async (t) => {
+  const lines: string[] = []
+  const server = await startServer(config({ logLevel: 'info' }), { logStream: { write: (line) => { lines.push(line) } } })
+  t.teardown(server.close)
+  const expected = {
+    api: `${server.url}/v2`,
+    docs: `${server.url}/docs`,
+    control: `${server.url}/__admin`,
+    data: 'memory',
+    seed: DEFAULT_SEED,
+    sessionsPerAgent: null,
+    agents: 2,
+    sessions: 4
+  }
+  t.same(server.banner, expected)
+  const logged = lines.map((l) => JSON.parse(l) as { level: number, msg: string, banner?: unknown }).filter((l) => l.banner !== undefined)
+  t.same(logged.map((l) => ({ level: l.level, banner: l.banner })), [{ level: 30, banner: expected }], 'one line at info, its fields under banner')
+  t.match(logged[0]!.msg, `ready: API ${server.url}/v2, docs ${server.url}/docs, control API ${server.url}/__admin, data memory (seed ${DEFAULT_SEED}: 2 agents, 4 sessions)`)
+})
+
+t.test('pretty logs to stdout when asked (silent here: nothing is written)', async (t) => {
+  const server = await startServer(config({ logFormat: 'pretty' }), { terminal: true })
+  t.teardown(server.close)
+  t.equal(server.banner.data, 'memory')
 })

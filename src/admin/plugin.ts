@@ -20,6 +20,7 @@ import { adminErrorHandler } from './errors.js'
 import { faultRoutes } from './faults.js'
 import { requestRoutes } from './requests.js'
 import { makeAdminTokenHook } from './token.js'
+import { versionRoutes } from './version.js'
 import { checkParsedBody, nestsTooDeep, TOO_DEEP, typeBoxValidatorCompiler } from './validation.js'
 
 export const ADMIN_PREFIX = '/__admin'
@@ -125,7 +126,8 @@ const documentOptions = (secured: boolean): FastifyDynamicSwaggerOptions => ({
     tags: [
       { name: 'Data', description: 'Agents and sessions, reset and reseed' },
       { name: 'Request journal', description: 'The last requests to the emulated API' },
-      { name: 'Faults', description: 'Errors, delays and dropped connections for List Sessions' }
+      { name: 'Faults', description: 'Errors, delays and dropped connections for List Sessions' },
+      { name: 'Instance', description: 'Which emulator, contract and seed answer' }
     ],
     ...(secured ? { security: [{ AdminToken: [] }] } : {}),
     components: {
@@ -181,6 +183,7 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, { datas
   await app.register(datasetRoutes, { dataset, journal, faults })
   await app.register(requestRoutes, { journal })
   await app.register(faultRoutes, { faults })
+  await app.register(versionRoutes, { dataset })
 
   // The document has no response schema (it is one of any shape); the
   // default serializer writes it with JSON.stringify.

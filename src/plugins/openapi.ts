@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import { CONTRACT_VERSION } from '../version.js'
 
 interface Parameter { in: string, description?: string, schema?: Record<string, unknown> }
 interface OpenApiDocument {
@@ -26,6 +27,9 @@ export const asUpstreamLayout = (doc: OpenApiDocument): OpenApiDocument => {
   return doc
 }
 
+// The docs page, at the root (the banner links it).
+export const DOCS_PATH = '/docs'
+
 // `prefix`: where the emulated routes live (src/routes/emulated-routes.ts).
 export const registerOpenApi = async (app: FastifyInstance, prefix: string): Promise<void> => {
   await app.register(swagger, {
@@ -35,7 +39,7 @@ export const registerOpenApi = async (app: FastifyInstance, prefix: string): Pro
         title: 'Meibel AI API',
         summary: 'Meibel Gateway Service',
         description: 'Our API allows you to interact with our services. Read the [docs](https://docs.meibel.ai) to learn how to use it.',
-        version: '0.6.4'
+        version: CONTRACT_VERSION
       },
       // Relative, so "Try it out" on /docs calls this emulator wherever it listens.
       servers: [{ url: prefix, description: 'This emulator (the spec\'s "Local Development" server)' }],
@@ -51,6 +55,6 @@ export const registerOpenApi = async (app: FastifyInstance, prefix: string): Pro
     // (every shared schema has an $id: Fastify's addSchema requires one).
     refResolver: { buildLocalReference: (json) => json.$id as string }
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(swaggerUi, { routePrefix: DOCS_PATH })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 }

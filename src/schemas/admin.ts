@@ -22,7 +22,8 @@ export const DeletedSchema = Type.Object({
 // --- Data -------------------------------------------------------------------
 
 const MAX_SESSIONS_PER_INSERT = 10_000
-const MAX_SESSIONS_PER_AGENT = 100_000
+// Also the bound of --sessions-per-agent (src/config.ts).
+export const MAX_SESSIONS_PER_AGENT = 100_000
 
 export const AgentParamsSchema = Type.Object({
   agent_id: Type.String({ minLength: 1, description: 'Created by POST when unknown' })
@@ -69,6 +70,14 @@ export const SeedBodySchema = Type.Object({
     minimum: 0, maximum: MAX_SESSIONS_PER_AGENT, description: "Generated sessions per agent; default: each fixture agent's generated_sessions"
   }))
 }, { additionalProperties: false, title: 'SeedRequest' })
+
+// --- Versions ---------------------------------------------------------------
+
+export const VersionSchema = Type.Object({
+  emulator: Type.String({ description: "meibel-mock's version (its package.json)" }),
+  contract: Type.String({ description: 'The version of the Meibel AI API contract it emulates (info.version of its OpenAPI document)' }),
+  seed: Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1, description: 'The seed generated fields are drawn from now (POST /seed changes it, POST /reset restores the start\'s)' })
+}, { title: 'Version', description: 'Which emulator and which contract answer' })
 
 // --- Request journal --------------------------------------------------------
 

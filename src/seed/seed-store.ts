@@ -5,13 +5,15 @@ import { toAgentRecord, type Fixtures } from './fixtures.js'
 
 export interface SeedOptions {
   seed: number
-  // Overrides each agent's generated_sessions.
-  sessionsPerAgent?: number
+  // Overrides each agent's generated_sessions; null or absent: the fixtures'.
+  sessionsPerAgent?: number | null
 }
 
-export const seedStore = (store: SessionsStore, fixtures: Fixtures, { seed, sessionsPerAgent }: SeedOptions): void => {
+// The store records the seed options with the data, for the next start.
+export const seedStore = (store: SessionsStore, fixtures: Fixtures, { seed, sessionsPerAgent = null }: SeedOptions): void => {
   store.replaceAll(
     fixtures.agents.map(toAgentRecord),
-    [...fixtures.sessions, ...generateSessions(fixtures.agents, seed, sessionsPerAgent)]
+    [...fixtures.sessions, ...generateSessions(fixtures.agents, seed, sessionsPerAgent ?? undefined)],
+    { seed, sessionsPerAgent }
   )
 }

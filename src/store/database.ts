@@ -27,6 +27,20 @@ CREATE INDEX IF NOT EXISTS sessions_by_agent_start ON sessions (agent_id, start_
 CREATE INDEX IF NOT EXISTS sessions_by_agent_status_start ON sessions (agent_id, status, start_us, session_id);
 `
 
+// How the file's data was seeded (at most one row), which a later start with
+// other seed options is compared against (src/server.ts). Added after
+// SCHEMA_SQL's version 1 was out, as a table of its own: a version 1 file
+// without it gets it on open, with no row (seeding unknown), and a file with
+// it is still version 1 to the code that reads the other tables.
+const SEEDING_SQL = `
+CREATE TABLE IF NOT EXISTS seeding (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seed INTEGER NOT NULL,
+  -- NULL: each fixture agent's generated_sessions.
+  sessions_per_agent INTEGER
+);
+`
+
 // The marker this emulator writes into the header of every file it creates
 // (PRAGMA application_id, 'MBMK'), and the version of SCHEMA_SQL (PRAGMA
 // user_version). Files written before the marker existed are recognised by
@@ -117,14 +131,16 @@ interface SchemaObject { type: string, name: string, tbl_name: string, sql: stri
 const SCHEMA_OBJECTS = "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
 const objectsOf = (db: Database.Database): SchemaObject[] => db.prepare<[], SchemaObject>(SCHEMA_OBJECTS).all()
 
-// What SCHEMA_SQL creates, as sqlite_master records it.
-const EXPECTED_OBJECTS = ((): string => {
+// What the SQL creates, as sqlite_master records it.
+const objectsCreatedBy = (sql: string): string => {
   const db = new Database(':memory:')
-  db.exec(SCHEMA_SQL)
+  db.exec(sql)
   const objects = JSON.stringify(objectsOf(db))
   db.close()
   return objects
-})()
+}
+// A file of this version, with the seeding table or from before it.
+const EXPECTED_OBJECTS = [objectsCreatedBy(SCHEMA_SQL + SEEDING_SQL), objectsCreatedBy(SCHEMA_SQL)]
 
 type Kind = 'new' | 'ours' | 'unmarked'
 
@@ -136,7 +152,7 @@ const classify = (db: Database.Database, path: string): Kind => {
   const objects = objectsOf(db)
   const check = db.pragma('quick_check', { simple: true }) as string
   if (check !== 'ok') refuse(path, `a damaged SQLite database (quick_check: ${check.split('\n')[0]!}); restore it from a copy, or delete it to start from the seeded data, or ${REMEDY}`)
-  const exact = JSON.stringify(objects) === EXPECTED_OBJECTS
+  const exact = EXPECTED_OBJECTS.includes(JSON.stringify(objects))
   if (applicationId === APPLICATION_ID) {
     if (version !== SCHEMA_VERSION) refuse(path, `written by another version of meibel-mock (schema version ${version}, this one uses ${SCHEMA_VERSION}); use that version or ${REMEDY}`)
     if (!exact) refuse(path, `a meibel-mock database whose tables were changed; delete it to start from the seeded data, or ${REMEDY}`)
@@ -153,7 +169,7 @@ const classify = (db: Database.Database, path: string): Kind => {
 export const openDatabase = (path: string): Database.Database => {
   if (path === ':memory:') {
     const db = new Database(path)
-    db.exec(SCHEMA_SQL)
+    db.exec(SCHEMA_SQL + SEEDING_SQL)
     return db
   }
   checkPath(path)
@@ -171,6 +187,7 @@ export const openDatabase = (path: string): Database.Database => {
       db.pragma(`application_id = ${APPLICATION_ID}`)
       db.exec(SCHEMA_SQL)
     }
+    db.exec(SEEDING_SQL)
     // Always written, even when unchanged: a file SQLite could only open
     // read-only fails here (SQLITE_READONLY) and not at the first request.
     db.pragma(`user_version = ${SCHEMA_VERSION}`)

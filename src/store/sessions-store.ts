@@ -38,6 +38,13 @@ interface StoreFailure {
 
 export type Readiness = 'ready' | 'starting' | 'unavailable'
 
+// How the data was seeded: the seed and the generated sessions per agent
+// (null: each fixture agent's generated_sessions).
+export interface Seeding {
+  seed: number
+  sessionsPerAgent: number | null
+}
+
 export interface SessionsStore {
   // The page's sessions as List Sessions sends them (JSON text), and the total.
   listSessions: (query: ListQuery) => { sessions: string[], total: number }
@@ -45,8 +52,12 @@ export interface SessionsStore {
   getAgent: (agentId: string) => AgentRecord | undefined
   hasSession: (sessionId: string) => boolean
   isEmpty: () => boolean
-  // Replaces every agent and session in one transaction.
-  replaceAll: (agents: readonly AgentRecord[], sessions: readonly SessionRecord[]) => void
+  // Replaces every agent and session in one transaction, and records how
+  // they were seeded when `seeding` is given.
+  replaceAll: (agents: readonly AgentRecord[], sessions: readonly SessionRecord[], seeding?: Seeding) => void
+  // How the data was seeded, or null when no seeding was recorded (a file
+  // written before the record existed, or data put in without seeding).
+  seeding: () => Seeding | null
   // In one transaction: adds the agent unless it exists, then the sessions
   // (all or none); answers them as List Sessions sends them, in the given order.
   insertSessions: (agent: AgentRecord, sessions: readonly SessionRecord[]) => StoredSession[]
@@ -77,6 +88,7 @@ export { SCHEMA_SQL } from './database.js'
 const SNAPSHOT_SQL = `
 CREATE TEMP TABLE snapshot_agents AS SELECT * FROM main.agents WHERE 0;
 CREATE TEMP TABLE snapshot_sessions AS SELECT * FROM main.sessions WHERE 0;
+CREATE TEMP TABLE snapshot_seeding AS SELECT * FROM main.seeding WHERE 0;
 `
 const AGENT_COLUMNS = 'agent_id, agent_name, agent_version'
 const SESSION_COLUMNS = 'session_id, agent_id, status, start_us, json'
@@ -154,26 +166,32 @@ export const openSessionsStore = (path: string): SessionsStore => {
   const insertAgentUnlessExists = db.prepare(`INSERT OR IGNORE INTO agents (${AGENT_COLUMNS}) VALUES (?, ?, ?)`)
   const deleteAgentSessions = db.prepare('DELETE FROM sessions WHERE agent_id = ?')
   const deleteAgentSession = db.prepare('DELETE FROM sessions WHERE agent_id = ? AND session_id = ?')
+  const seedingRow = db.prepare<[], Seeding>('SELECT seed, sessions_per_agent AS sessionsPerAgent FROM seeding WHERE id = 1')
+  const writeSeeding = db.prepare('INSERT OR REPLACE INTO seeding (id, seed, sessions_per_agent) VALUES (1, ?, ?)')
+  const deleteSeeding = db.prepare('DELETE FROM seeding')
   db.exec(SNAPSHOT_SQL)
-  const clearSnapshot = [db.prepare('DELETE FROM temp.snapshot_agents'), db.prepare('DELETE FROM temp.snapshot_sessions')]
+  const clearSnapshot = [db.prepare('DELETE FROM temp.snapshot_agents'), db.prepare('DELETE FROM temp.snapshot_sessions'), db.prepare('DELETE FROM temp.snapshot_seeding')]
   const fillSnapshot = [
     db.prepare(`INSERT INTO temp.snapshot_agents (${AGENT_COLUMNS}) SELECT ${AGENT_COLUMNS} FROM main.agents`),
-    db.prepare(`INSERT INTO temp.snapshot_sessions (${SESSION_COLUMNS}) SELECT ${SESSION_COLUMNS} FROM main.sessions`)
+    db.prepare(`INSERT INTO temp.snapshot_sessions (${SESSION_COLUMNS}) SELECT ${SESSION_COLUMNS} FROM main.sessions`),
+    db.prepare('INSERT INTO temp.snapshot_seeding SELECT * FROM main.seeding')
   ]
   const restore = [
     db.prepare(`INSERT INTO main.agents (${AGENT_COLUMNS}) SELECT ${AGENT_COLUMNS} FROM temp.snapshot_agents`),
-    db.prepare(`INSERT INTO main.sessions (${SESSION_COLUMNS}) SELECT ${SESSION_COLUMNS} FROM temp.snapshot_sessions`)
+    db.prepare(`INSERT INTO main.sessions (${SESSION_COLUMNS}) SELECT ${SESSION_COLUMNS} FROM temp.snapshot_sessions`),
+    db.prepare('INSERT INTO main.seeding SELECT * FROM temp.snapshot_seeding')
   ]
 
   const insertOne = (s: SessionRecord): void => {
     insertSession.run(s.session_id, s.agent_id, s.status, s.start_us, serializeSession(toStoredSession(s)))
   }
 
-  const replaceAll = db.transaction((agentList: readonly AgentRecord[], sessions: readonly SessionRecord[]) => {
+  const replaceAll = db.transaction((agentList: readonly AgentRecord[], sessions: readonly SessionRecord[], seeding?: Seeding) => {
     deleteSessions.run()
     deleteAgents.run()
     for (const a of agentList) insertAgent.run(a.agent_id, a.agent_name, a.agent_version)
     for (const s of sessions) insertOne(s)
+    if (seeding !== undefined) writeSeeding.run(seeding.seed, seeding.sessionsPerAgent)
   })
 
   const insertSessions = db.transaction((agent: AgentRecord, sessions: readonly SessionRecord[]): StoredSession[] => {
@@ -190,6 +208,7 @@ export const openSessionsStore = (path: string): SessionsStore => {
   const restoreSnapshot = db.transaction(() => {
     deleteSessions.run()
     deleteAgents.run()
+    deleteSeeding.run()
     for (const statement of restore) statement.run()
   })
 
@@ -232,7 +251,8 @@ export const openSessionsStore = (path: string): SessionsStore => {
     getAgent: (agentId) => agentById.get(agentId),
     hasSession: (sessionId) => anySession.get(sessionId) !== undefined,
     isEmpty: () => anyAgent.get() === undefined,
-    replaceAll: (agentList, sessions) => { replaceAll(agentList, sessions) },
+    replaceAll: (agentList, sessions, seeding) => { replaceAll(agentList, sessions, seeding) },
+    seeding: () => seedingRow.get() ?? null,
     insertSessions: (agent, sessions) => insertSessions(agent, sessions),
     deleteSessions: (agentId) => deleteAgentSessions.run(agentId).changes,
     deleteSession: (agentId, sessionId) => deleteAgentSession.run(agentId, sessionId).changes,

@@ -28,6 +28,7 @@ t.test('every control route, and nothing else', async (t) => {
     'GET /__admin/agents listAgents',
     'GET /__admin/faults listFaults',
     'GET /__admin/requests listRequests',
+    'GET /__admin/version version',
     'POST /__admin/agents/{agent_id}/sessions insertSessions',
     'POST /__admin/faults addFault',
     'POST /__admin/reset reset',

@@ -33,6 +33,8 @@ t.test('at debug, requests are logged with their headers, the key redacted', asy
 
 t.test('at info, no line per request', async (t) => {
   const cli = await startCli(t, ['--log-level', 'info'])
+  // The banner follows the listening line: counted from after it.
+  await cli.waitForLog((l) => l.banner !== undefined)
   const before = cli.logs.length
   t.equal(await get(cli.port, { 'Meibel-API-Key': SECRET }), 200)
   t.equal(cli.logs.length, before)

@@ -61,10 +61,12 @@ check_contents() {
   return $missing
 }
 
-# `npx meibel-mock --version` in the project prints the packed version.
+# `npx meibel-mock --version` in the project prints the packed version and
+# the vendored contract's (info.version of its OpenAPI document).
 check_bin() {
-  local got want
-  want=$(node -p "require('$root/package.json').version")
+  local got want contract
+  contract=$(sed -nE 's/^  version: ([^ ]+)$/\1/p' "$root/openapi/meibel-api-v2.list-sessions.yaml" | head -n 1)
+  want="meibel-mock $(node -p "require('$root/package.json').version") (Meibel AI API contract $contract)"
   got=$(cd "$project" && npx --no-install meibel-mock --version) || return 1
   echo "meibel-mock --version: $got (want $want)"
   [[ $got == "$want" ]]

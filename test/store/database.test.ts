@@ -217,7 +217,24 @@ t.test('a file in use by another store is refused by its lock; the first one kee
 t.test(':memory: opens without any file check', async (t) => {
   const db = openDatabase(':memory:')
   t.teardown(() => { db.close() })
-  t.same(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all(), ['agents', 'sessions'])
+  t.same(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all(), ['agents', 'seeding', 'sessions'])
+})
+
+t.test('a file of this schema version from before the seeding record gets its table, its data kept', async (t) => {
+  const path = join(t.testdir(), 'before-seeding.db')
+  const before = new Database(path)
+  before.pragma(`application_id = ${APPLICATION_ID}`)
+  before.pragma(`user_version = ${SCHEMA_VERSION}`)
+  before.exec(SCHEMA_SQL)
+  before.prepare("INSERT INTO agents VALUES ('kept', null, null)").run()
+  before.close()
+  const store = openSessionsStore(path)
+  t.equal(store.seeding(), null, 'no seeding recorded')
+  store.close()
+  t.same(agents(path), ['kept'])
+  const db = new Database(path, { readonly: true })
+  t.same(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all(), ['agents', 'seeding', 'sessions'])
+  db.close()
 })
 
 t.test('the folder of a relative path is the working directory\'s', async (t) => {

@@ -157,3 +157,21 @@ t.test('inserts, deletes and the snapshot of the state right after start', async
   own.restoreSnapshot()
   t.equal(own.isEmpty(), true, 'a new snapshot replaces the old one')
 })
+
+t.test('the seeding record: written with the data, kept by inserts, restored with the snapshot', async (t) => {
+  const own = openSessionsStore(':memory:')
+  t.teardown(() => { own.close() })
+  const agent = { agent_id: 'a', agent_name: null, agent_version: null }
+  t.equal(own.seeding(), null, 'a new store: nothing recorded')
+  own.replaceAll([agent], [])
+  t.equal(own.seeding(), null, 'data put in without seeding records none')
+  own.replaceAll([agent], [], { seed: 5, sessionsPerAgent: null })
+  t.same(own.seeding(), { seed: 5, sessionsPerAgent: null })
+  own.takeSnapshot()
+  own.replaceAll([agent], [], { seed: 6, sessionsPerAgent: 40 })
+  t.same(own.seeding(), { seed: 6, sessionsPerAgent: 40 }, 'one record, replaced')
+  own.insertSessions(agent, [{ ...makeSessions(1)[0]!, agent_id: 'a', session_id: 'x' }])
+  t.same(own.seeding(), { seed: 6, sessionsPerAgent: 40 }, 'inserts leave it')
+  own.restoreSnapshot()
+  t.same(own.seeding(), { seed: 5, sessionsPerAgent: null }, 'the snapshot\'s record')
+})

@@ -1,0 +1,44 @@
+// `npm start`'s prestart: compiles src/ into dist/ (what `npm run build`
+// does) only when its inputs changed since the last build from here, so a
+// second start with nothing changed is not a full TypeScript build (seconds,
+// more on a loaded machine). The inputs are every file under src/, both
+// tsconfig files and the TypeScript version, by content (a checkout that
+// only touches mtimes builds nothing); their hash is kept in dist/, so
+// deleting dist/ or a fresh clone builds. The build itself is incremental
+// (tsconfig.build.json), so after a change only what it affects is checked.
+import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const stamp = join(root, 'dist', '.build-inputs')
+const require = createRequire(import.meta.url)
+
+const filesUnder = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+  const path = join(dir, entry.name)
+  return entry.isDirectory() ? filesUnder(path) : [path]
+})
+
+const inputsHash = () => {
+  const hash = createHash('sha256')
+  hash.update(`typescript ${require('typescript/package.json').version}\n`)
+  const files = [join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json'), ...filesUnder(join(root, 'src')).sort()]
+  for (const file of files) {
+    const content = readFileSync(file)
+    hash.update(`${relative(root, file)} ${content.length}\n`).update(content)
+  }
+  return hash.digest('hex')
+}
+
+// Hashed before the build: a file saved while it runs is built next time.
+const inputs = inputsHash()
+const built = existsSync(join(root, 'dist', 'cli.js')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === inputs
+if (!built) {
+  // tsc prints its own errors; its exit code fails `npm start`.
+  const { status } = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' })
+  if (status !== 0) process.exit(status ?? 1)
+  writeFileSync(stamp, inputs)
+}
