@@ -6,7 +6,7 @@
 // emulator's dependencies.
 import type { Static } from '@sinclair/typebox'
 import type {
-  AgentListSchema, DeletedSchema, FaultListSchema, FaultRuleInputSchema, FaultRuleSchema, JournalListSchema,
+  AgentListSchema, ClockBodySchema, ClockSchema, DeletedSchema, FaultListSchema, FaultRuleInputSchema, FaultRuleSchema, JournalListSchema,
   JournalQuerySchema, SeedBodySchema, SessionInputSchema
 } from './schemas/admin.js'
 import type { SessionSummarySchema } from './schemas/list-sessions.js'
@@ -31,6 +31,8 @@ export type RequestsQuery = Omit<JournalQuery, 'since' | 'until'> & {
 export type FaultRuleInput = Static<typeof FaultRuleInputSchema>
 export type FaultRule = Static<typeof FaultRuleSchema>
 export type FaultList = Static<typeof FaultListSchema>
+export type Clock = Static<typeof ClockSchema>
+export type ClockChange = Static<typeof ClockBodySchema>
 
 export interface AdminClient {
   // Back to the state right after start; also clears fault rules and the journal.
@@ -56,6 +58,8 @@ export interface AdminClient {
     clear: () => Promise<Deleted>
     remove: (id: string) => Promise<Deleted>
   }
+  // The emulator clock; with a change (advance, set, speed, mode), moves it first.
+  clock: (change?: ClockChange) => Promise<Clock>
 }
 
 export interface AdminClientOptions {
@@ -131,6 +135,7 @@ export const createAdminClient = (url: string | URL, { token = null }: AdminClie
       list: async () => await call('GET', '/faults'),
       clear: async () => await call('DELETE', '/faults'),
       remove: async (id) => await call('DELETE', `/faults/${encodeURIComponent(id)}`)
-    }
+    },
+    clock: async (change) => await (change === undefined ? call('GET', '/clock') : call('POST', '/clock', change))
   }
 }

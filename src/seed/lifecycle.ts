@@ -136,9 +136,10 @@ export const rateOf = (agent: FixtureAgent): number => agent.sessions_per_hour ?
 
 // Spawned session k of an agent: running from its start, with one message,
 // and a lifecycle planned from its start.
-export const spawnedSession = (seed: number, agent: FixtureAgent, k: number): PlannedSession => {
+// `faker` is reseeded for it (one instance serves many: creating one costs
+// far more than drawing a session).
+const spawnedSession = (faker: Faker, seed: number, agent: FixtureAgent, k: number): PlannedSession => {
   const period = periodUs(rateOf(agent))
-  const faker = newFaker()
   faker.seed([seed, fnv1a(agent.agent_id), SPAWN_STREAM, k])
   const startUs = SPAWN_ORIGIN_US + k * period + faker.number.int({ min: 1, max: period - 1 })
   const running = makeSession(faker, toAgentRecord(agent) as AgentRecord, { status: 'RUNNING', start_us: startUs, messages_count: 1 })
@@ -153,8 +154,9 @@ export const spawnedBetween = (seed: number, agent: FixtureAgent, fromUs: number
   const first = Math.max(0, Math.floor((fromUs - SPAWN_ORIGIN_US) / period))
   const last = Math.floor((toUs - SPAWN_ORIGIN_US) / period)
   const sessions: PlannedSession[] = []
+  const faker = newFaker()
   for (let k = first; k <= last; k++) {
-    const s = spawnedSession(seed, agent, k)
+    const s = spawnedSession(faker, seed, agent, k)
     if (s.start_us > fromUs && s.start_us <= toUs) sessions.push(s)
   }
   return sessions

@@ -179,7 +179,6 @@ t.test('property: the same instant gives the same bytes, whatever path the clock
   t.pass('held')
 })
 
-
 t.test('a reseed draws the agents\' sessions from the new seed, as a start with that seed would', async (t) => {
   const app = await build(t)
   await setClock(app, { advance: 'PT2H' })
