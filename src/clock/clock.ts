@@ -5,7 +5,7 @@
 import { ConflictError } from '../errors.js'
 import { formatDateTimeMicros } from '../store/datetime.js'
 
-export type ClockMode = 'pinned' | 'live'
+type ClockMode = 'pinned' | 'live'
 
 export interface ClockState {
   mode: ClockMode

@@ -20,7 +20,7 @@ import { fnv1a, makeResult, makeSession, micros, newFaker, SECOND_US, SEED_CLOCK
 export type Outcome = Exclude<SessionStatus, 'RUNNING'>
 
 // How the running sessions end.
-export const OUTCOME_WEIGHTS: ReadonlyArray<{ weight: number, value: Outcome }> = [
+const OUTCOME_WEIGHTS: ReadonlyArray<{ weight: number, value: Outcome }> = [
   { weight: 70, value: 'COMPLETED' },
   { weight: 15, value: 'FAILED' },
   { weight: 10, value: 'CANCELED' },
@@ -32,10 +32,10 @@ const REMAINING_S = { min: 20, max: 5_400 }
 // Messages it adds before it ends.
 const MORE_MESSAGES = { min: 0, max: 16 }
 // Sessions an agent starts per emulated hour, unless agents.json says.
-export const DEFAULT_SESSIONS_PER_HOUR = 4
+const DEFAULT_SESSIONS_PER_HOUR = 4
 // Agents start sessions only after the pinned instant: the seeded data is
 // the world as it was then.
-export const SPAWN_ORIGIN_US = SEED_CLOCK_US
+const SPAWN_ORIGIN_US = SEED_CLOCK_US
 const HOUR_US = 3_600 * SECOND_US
 
 const PLAN_STREAM = 0x706c616e // "plan"
@@ -132,7 +132,7 @@ export const storedAt = (s: PlannedSession, nowUs: number, stored: StoredSession
 // session per period, at a drawn point of it.
 const periodUs = (perHour: number): number => Math.round(HOUR_US / perHour)
 
-export const rateOf = (agent: FixtureAgent): number => agent.sessions_per_hour ?? DEFAULT_SESSIONS_PER_HOUR
+const rateOf = (agent: FixtureAgent): number => agent.sessions_per_hour ?? DEFAULT_SESSIONS_PER_HOUR
 
 // Spawned session k of an agent: running from its start, with one message,
 // and a lifecycle planned from its start.
@@ -147,7 +147,7 @@ const spawnedSession = (faker: Faker, seed: number, agent: FixtureAgent, k: numb
 }
 
 // The sessions an agent starts after `fromUs` and up to `toUs`.
-export const spawnedBetween = (seed: number, agent: FixtureAgent, fromUs: number, toUs: number): PlannedSession[] => {
+const spawnedBetween = (seed: number, agent: FixtureAgent, fromUs: number, toUs: number): PlannedSession[] => {
   const rate = rateOf(agent)
   if (rate === 0 || toUs <= SPAWN_ORIGIN_US) return []
   const period = periodUs(rate)
@@ -166,7 +166,7 @@ export const spawnedBetween = (seed: number, agent: FixtureAgent, fromUs: number
 // to m1 at its end, one at a time, and its tokens with them; the stored
 // bytes themselves until the first message is added (so a pinned clock
 // serves them unchanged).
-export const renderRunning = (json: string, plan: string, nowUs: number): string => {
+const renderRunning = (json: string, plan: string, nowUs: number): string => {
   const g = JSON.parse(plan) as Growth
   if (g.m1 === g.m0 || nowUs <= g.as_of_us) return json
   const added = Math.min(g.m1 - g.m0, Math.floor((g.m1 - g.m0) * (nowUs - g.as_of_us) / (g.ends_us - g.as_of_us)))

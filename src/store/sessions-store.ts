@@ -35,7 +35,7 @@ export type PlannedSession = SessionRecord & {
 // brings the table to now (ends what is due, adds what agents started) and
 // answers that instant; `render` writes a running session's JSON at it;
 // `changed` says the table changed under it (a replace, restore or insert).
-export interface LifecycleHooks {
+interface LifecycleHooks {
   sync: () => number
   render: (json: string, plan: string, nowUs: number) => string
   changed: () => void
@@ -76,6 +76,10 @@ export interface SessionsStore {
   insertSpawned: (sessions: readonly PlannedSession[]) => void
   // Called before every read or change of the data, once set.
   attachLifecycle: (hooks: LifecycleHooks) => void
+  // The emulator instant the data is read at (null without a clock), after
+  // bringing the table to it: what List Sessions sends changes only with it
+  // or with a write, so a cache of pages can key on it.
+  dataInstant: () => number | null
   listAgents: () => AgentSummary[]
   getAgent: (agentId: string) => AgentRecord | undefined
   hasSession: (sessionId: string) => boolean
@@ -132,6 +136,10 @@ const ORDER_BY: Record<SortKey, Record<SortOrder, string>> = {
 // The page and count queries, exported so a test can check their query plans.
 export const pageSql = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): string =>
   `SELECT json, iif(status = 'RUNNING', plan, NULL) FROM sessions WHERE ${filtered ? 'agent_id = ? AND status = ?' : 'agent_id = ?'} ORDER BY ${ORDER_BY[sortBy][sortOrder]} LIMIT ? OFFSET ?`
+// Ends the running sessions due by an instant, found through the index of
+// running sessions by planned end (sessions_running_by_planned_end).
+export const FINISH_SQL = `UPDATE sessions SET status = planned_status, json = other_json, other_json = json
+  WHERE status = 'RUNNING' AND planned_end_us <= ?`
 export const COUNT_SQL = {
   all: 'SELECT count(*) AS n FROM sessions WHERE agent_id = ?',
   filtered: 'SELECT count(*) AS n FROM sessions WHERE agent_id = ? AND status = ?'
@@ -187,8 +195,7 @@ export const openSessionsStore = (path: string): SessionsStore => {
   const insertSession = db.prepare(`INSERT INTO sessions (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const insertSpawnedSession = db.prepare(`INSERT OR IGNORE INTO sessions (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   // A transition swaps json and other_json (the right-hand sides read the old values).
-  const finishDue = db.prepare(`UPDATE sessions SET status = planned_status, json = other_json, other_json = json
-    WHERE status = 'RUNNING' AND planned_end_us <= ?`)
+  const finishDue = db.prepare(FINISH_SQL)
   const unfinish = db.prepare(`UPDATE sessions SET status = 'RUNNING', json = other_json, other_json = json
     WHERE planned_end_us > ? AND status <> 'RUNNING'`)
   const unspawn = db.prepare('DELETE FROM sessions WHERE spawn_index IS NOT NULL AND start_us > ?')
@@ -302,6 +309,7 @@ export const openSessionsStore = (path: string): SessionsStore => {
       changed()
     },
     attachLifecycle: (hooks) => { lifecycle = hooks },
+    dataInstant: () => sync(),
     listAgents: () => {
       sync()
       return agents.all()
