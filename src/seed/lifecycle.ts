@@ -134,30 +134,25 @@ const periodUs = (perHour: number): number => Math.round(HOUR_US / perHour)
 
 const rateOf = (agent: FixtureAgent): number => agent.sessions_per_hour ?? DEFAULT_SESSIONS_PER_HOUR
 
-// Spawned session k of an agent: running from its start, with one message,
-// and a lifecycle planned from its start.
-// `faker` is reseeded for it (one instance serves many: creating one costs
-// far more than drawing a session).
-const spawnedSession = (faker: Faker, seed: number, agent: FixtureAgent, k: number): PlannedSession => {
-  const period = periodUs(rateOf(agent))
-  faker.seed([seed, fnv1a(agent.agent_id), SPAWN_STREAM, k])
-  const startUs = SPAWN_ORIGIN_US + k * period + faker.number.int({ min: 1, max: period - 1 })
-  const running = makeSession(faker, toAgentRecord(agent) as AgentRecord, { status: 'RUNNING', start_us: startUs, messages_count: 1 })
-  return { ...running, spawn_index: k, lifecycle: drawLifecycle(faker, running, startUs) }
-}
-
-// The sessions an agent starts after `fromUs` and up to `toUs`.
-const spawnedBetween = (seed: number, agent: FixtureAgent, fromUs: number, toUs: number): PlannedSession[] => {
+// The sessions an agent starts after `fromUs` and up to `toUs`. Session k
+// runs from its start, with one message, and a lifecycle planned from its
+// start; its start is its stream's first draw, so a slot whose session
+// falls outside the range costs a seed and one draw (a live clock reads the
+// current slot on every request). `faker` is reseeded for each: one
+// instance serves many, as creating one costs far more than drawing.
+const spawnedBetween = (faker: Faker, seed: number, agent: FixtureAgent, fromUs: number, toUs: number): PlannedSession[] => {
   const rate = rateOf(agent)
   if (rate === 0 || toUs <= SPAWN_ORIGIN_US) return []
   const period = periodUs(rate)
   const first = Math.max(0, Math.floor((fromUs - SPAWN_ORIGIN_US) / period))
   const last = Math.floor((toUs - SPAWN_ORIGIN_US) / period)
   const sessions: PlannedSession[] = []
-  const faker = newFaker()
   for (let k = first; k <= last; k++) {
-    const s = spawnedSession(faker, seed, agent, k)
-    if (s.start_us > fromUs && s.start_us <= toUs) sessions.push(s)
+    faker.seed([seed, fnv1a(agent.agent_id), SPAWN_STREAM, k])
+    const startUs = SPAWN_ORIGIN_US + k * period + faker.number.int({ min: 1, max: period - 1 })
+    if (startUs <= fromUs || startUs > toUs) continue
+    const running = makeSession(faker, toAgentRecord(agent) as AgentRecord, { status: 'RUNNING', start_us: startUs, messages_count: 1 })
+    sessions.push({ ...running, spawn_index: k, lifecycle: drawLifecycle(faker, running, startUs) })
   }
   return sessions
 }
@@ -203,13 +198,15 @@ export const makeLiveSessions = (store: SessionsStore, clock: Clock, agents: rea
   let syncedUs: number | null = null
   // Agents' sessions up to this instant are in the table.
   let spawnedUs = SPAWN_ORIGIN_US
+  const faker = newFaker()
   const sync = (): number => {
     const nowUs = clock.nowUs()
     if (nowUs === syncedUs) return nowUs
     if (nowUs > spawnedUs) {
       const fromUs = spawnedUs
       spawnedUs = nowUs
-      store.insertSpawned(agents.flatMap((agent) => spawnedBetween(seed, agent, fromUs, nowUs)))
+      const started = agents.flatMap((agent) => spawnedBetween(faker, seed, agent, fromUs, nowUs))
+      if (started.length > 0) store.insertSpawned(started)
     }
     store.finishDue(nowUs)
     syncedUs = nowUs
