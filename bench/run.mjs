@@ -12,7 +12,8 @@
 // the ratio emulator / ceiling per scenario.
 //
 // Flags: --duration S (5) --connections C (50) --rounds R (2) --scale N (off:
-// the default dataset) --out FILE (bench/results.json).
+// the default dataset) --clock MODE and --clock-speed N (passed to the
+// emulator: the cost of live sessions) --out FILE (bench/results.json).
 import autocannon from 'autocannon'
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -52,6 +53,8 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '50' },
     rounds: { type: 'string', default: '2' },
     scale: { type: 'string' },
+    clock: { type: 'string', default: 'pinned' },
+    'clock-speed': { type: 'string', default: '1' },
     out: { type: 'string', default: join(ROOT, 'bench', 'results.json') }
   },
   strict: true
@@ -60,6 +63,8 @@ const DURATION = positiveInt('duration', flags.duration)
 const CONNECTIONS = positiveInt('connections', flags.connections)
 const ROUNDS = positiveInt('rounds', flags.rounds)
 const SCALE_ASKED = flags.scale === undefined ? undefined : positiveInt('scale', flags.scale)
+// The emulator's own options, checked by the emulator.
+const CLOCK_ARGS = ['--clock', flags.clock, '--clock-speed', flags['clock-speed']]
 const SCALE = SCALE_ASKED === undefined ? undefined : Math.min(SCALE_ASKED, MAX_SESSIONS_PER_AGENT)
 
 // --- Child processes: every one is stopped by its PID ---------------------------
@@ -126,7 +131,7 @@ const waitForLine = (child, match) => new Promise((resolve, reject) => {
 const LISTENING = /^Server listening at http:\/\/127\.0\.0\.1:(\d+)$/
 
 const startEmulator = async () => {
-  const child = spawnChild([CLI, '--port', '0', '--host', HOST])
+  const child = spawnChild([CLI, '--port', '0', '--host', HOST, ...CLOCK_ARGS])
   const port = await waitForLine(child, (line) => {
     const m = typeof line.msg === 'string' ? LISTENING.exec(line.msg) : null
     return m ? Number(m[1]) : undefined
@@ -413,7 +418,7 @@ const main = async () => {
   await stopChild(emulator.child)
 
   log(`bench: cold start, ${COLD_START_RUNS} runs each`)
-  const coldEmulator = await coldStart((port) => [CLI, '--port', String(port), '--host', HOST])
+  const coldEmulator = await coldStart((port) => [CLI, '--port', String(port), '--host', HOST, ...CLOCK_ARGS])
   const coldBare = await coldStart((port) => [BARE, answerFile, String(port)])
 
   const results = {
@@ -437,6 +442,8 @@ const main = async () => {
       order: 'per round and scenario: ceiling run, then emulator run',
       normalisation: 'requests / (utime + stime of the server process during the run)',
       scale: SCALE ?? null,
+      clock: flags.clock,
+      clock_speed: flags['clock-speed'],
       scale_asked: SCALE_ASKED ?? null
     },
     seed: seed ?? null,

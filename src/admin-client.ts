@@ -6,7 +6,7 @@
 // emulator's dependencies.
 import type { Static } from '@sinclair/typebox'
 import type {
-  AgentListSchema, DeletedSchema, FaultListSchema, FaultRuleInputSchema, FaultRuleSchema, JournalListSchema,
+  AgentListSchema, ClockBodySchema, ClockSchema, DeletedSchema, FaultListSchema, FaultRuleInputSchema, FaultRuleSchema, JournalListSchema,
   JournalQuerySchema, SeedBodySchema, SessionInputSchema, VersionSchema
 } from './schemas/admin.js'
 import type { SessionSummarySchema } from './schemas/list-sessions.js'
@@ -32,6 +32,8 @@ export type FaultRuleInput = Static<typeof FaultRuleInputSchema>
 export type FaultRule = Static<typeof FaultRuleSchema>
 export type FaultList = Static<typeof FaultListSchema>
 export type Version = Static<typeof VersionSchema>
+export type Clock = Static<typeof ClockSchema>
+export type ClockChange = Static<typeof ClockBodySchema>
 
 export interface AdminClient {
   // Back to the state right after start; also clears fault rules and the journal.
@@ -59,6 +61,8 @@ export interface AdminClient {
   }
   // The emulator's version, the contract's and the current seed.
   version: () => Promise<Version>
+  // The emulator clock; with a change (advance, set, speed, mode), moves it first.
+  clock: (change?: ClockChange) => Promise<Clock>
 }
 
 export interface AdminClientOptions {
@@ -135,6 +139,7 @@ export const createAdminClient = (url: string | URL, { token = null }: AdminClie
       clear: async () => await call('DELETE', '/faults'),
       remove: async (id) => await call('DELETE', `/faults/${encodeURIComponent(id)}`)
     },
+    clock: async (change) => await (change === undefined ? call('GET', '/clock') : call('POST', '/clock', change)),
     version: async () => await call('GET', '/version')
   }
 }

@@ -11,7 +11,8 @@
 import { inspect, parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { StartupError } from './errors.js'
-import { MAX_SESSIONS_PER_AGENT } from './schemas/admin.js'
+import { MAX_CLOCK_SPEED, MAX_SESSIONS_PER_AGENT } from './schemas/admin.js'
+import { parseDateTimeMicros } from './store/datetime.js'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = typeof LOG_LEVELS[number]
@@ -137,6 +138,21 @@ const forwardedAllowIps: ValueType<'*' | readonly string[]> = valueType({
   is: (value): value is '*' | readonly string[] =>
     // An entry with a space in it (a missing comma) could never match a client.
     value === '*' || (Array.isArray(value) && value.every((o) => typeof o === 'string' && /^\S+$/.test(o)))
+})
+
+// --clock: a mode, or an RFC 3339 instant the clock is pinned at.
+const clockSpec: ValueType<string> = valueType({
+  expected: 'pinned, live or an RFC 3339 instant such as 2026-11-20T12:00:00Z',
+  read: (raw) => raw,
+  is: (value): value is string => value === 'pinned' || value === 'live' ||
+    (typeof value === 'string' && Number.isSafeInteger(parseDateTimeMicros(value)))
+})
+
+// --clock-speed: a positive decimal number, at most a million.
+const clockSpeed: ValueType<number> = valueType({
+  expected: `a number above 0 and at most ${MAX_CLOCK_SPEED}, such as 60 or 0.5`,
+  read: (raw) => /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw,
+  is: (value): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_CLOCK_SPEED
 })
 
 // null (the default of these options) is a valid programmatic value; parse never yields it.
@@ -346,6 +362,24 @@ export const OPTIONS = {
     shownDefault: '127.0.0.1,::1',
     help: "clients whose X-Forwarded-Proto sets the scheme of redirects, as uvicorn's --forwarded-allow-ips (comma-separated addresses and networks, \"*\" for any, '' for none)",
     value: forwardedAllowIps
+  }),
+  // The emulator clock (src/clock/clock.ts): what "now" is for the sessions
+  // that run, finish and start (README "Live sessions").
+  clock: option({
+    flag: '--clock',
+    arg: 'MODE',
+    env: 'MEIBEL_MOCK_CLOCK',
+    default: 'pinned',
+    help: 'pinned (at 2026-11-20T12:00:00Z), live (runs from there) or an RFC 3339 instant to pin it at; only advances and sets move a pinned clock',
+    value: clockSpec
+  }),
+  clockSpeed: option({
+    flag: '--clock-speed',
+    arg: 'N',
+    env: 'MEIBEL_MOCK_CLOCK_SPEED',
+    default: 1,
+    help: 'emulated seconds per real second of a live clock',
+    value: clockSpeed
   })
 }
 

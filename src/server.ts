@@ -19,9 +19,13 @@ import { DOCS_PATH, registerOpenApi } from './plugins/openapi.js'
 import { healthRoutes } from './routes/health.js'
 import { EMULATED_ROUTES, emulatedApi } from './routes/emulated-routes.js'
 import { HTTPValidationErrorSchema, SessionListResponseSchema, SessionSummarySchema, ValidationErrorSchema } from './schemas/list-sessions.js'
+import { makeClock, type Clock } from './clock/clock.js'
 import { makeDataset, type Dataset } from './seed/dataset.js'
 import { loadFixtures, type Fixtures } from './seed/fixtures.js'
+import { SEED_CLOCK_US } from './seed/generate.js'
+import { makeLiveSessions, type LiveSessions } from './seed/lifecycle.js'
 import { seedStore } from './seed/seed-store.js'
+import { parseDateTimeMicros } from './store/datetime.js'
 import { openSessionsStore, type Seeding, type SessionsStore } from './store/sessions-store.js'
 
 // Fastify's own JSON media type; Starlette sends no charset (§6, §9).
@@ -69,9 +73,19 @@ const openSeededStore = (config: Config, fixtures: Fixtures): SeededStore => {
   }
 }
 
-const adminState = (store: SessionsStore, fixtures: Fixtures, config: Config, seed: number): { dataset: Dataset, journal: Journal, faults: FaultRules } => {
-  const dataset = makeDataset(store, fixtures, seed)
-  return { dataset, journal: makeJournal(config.journalSize, config.journalBytes), faults: makeFaultRules(() => dataset.seed) }
+// --clock: pinned or live from the pinned instant, or pinned at the one given
+// (checked by src/config.ts).
+const makeEmulatorClock = (config: Config): Clock => makeClock({
+  mode: config.clock === 'live' ? 'live' : 'pinned',
+  speed: config.clockSpeed,
+  startUs: config.clock === 'live' || config.clock === 'pinned' ? SEED_CLOCK_US : parseDateTimeMicros(config.clock)!
+})
+
+interface AdminState { dataset: Dataset, journal: Journal, faults: FaultRules, clock: Clock }
+
+const adminState = (store: SessionsStore, fixtures: Fixtures, config: Config, seed: number, live: LiveSessions, clock: Clock): AdminState => {
+  const dataset = makeDataset(store, fixtures, seed, live)
+  return { dataset, journal: makeJournal(config.journalSize, config.journalBytes), faults: makeFaultRules(() => dataset.seed), clock }
 }
 
 // --api-keys-file, --api-keys, or any non-empty key (null).
@@ -125,10 +139,14 @@ export const buildServer = async (config: Config, { logStream, deadline, termina
   const fixtures = loadFixtures(config.fixturesDir)
   const apiKeys = apiKeyScopes(config)
   const { store, seeding, kept } = openSeededStore(config, fixtures)
+  // The emulator clock, attached to the store: every read sees the data at
+  // its instant (src/seed/lifecycle.ts). Sessions spawn from the data's seed.
+  const clock = makeEmulatorClock(config)
+  const live = makeLiveSessions(store, clock, fixtures.agents, seeding.seed)
   // The control API's state: the dataset (with a snapshot of the state right
-  // after start), the request journal and the fault rules. None of it exists
-  // with --no-admin, so the emulated API then records nothing.
-  const admin = config.admin ? adminState(store, fixtures, config, seeding.seed) : null
+  // after start), the request journal, the fault rules and the clock. None of
+  // it exists with --no-admin, so the emulated API then records nothing.
+  const admin = config.admin ? adminState(store, fixtures, config, seeding.seed, live, clock) : null
   // Only the control API reads request bodies (src/fastapi/http-server.ts).
   const readsBody = (url: string): boolean => admin !== null && (url === ADMIN_PREFIX || url.startsWith(`${ADMIN_PREFIX}/`) || url.startsWith(`${ADMIN_PREFIX}?`))
 

@@ -107,6 +107,16 @@ t.test('requests (filtered) and clearRequests', async (t) => {
   t.equal((await admin.requests()).total, 0, 'the journal is empty')
 })
 
+t.test('clock: read it, move it; reset puts it back', async (t) => {
+  const admin = createAdminClient((await start(t)).url)
+  t.same(await admin.clock(), { now: '2026-11-20T12:00:00Z', mode: 'pinned', speed: 1 })
+  t.same(await admin.clock({ advance: 'PT1H30M', speed: 60 }), { now: '2026-11-20T13:30:00Z', mode: 'pinned', speed: 60 })
+  const backwards = await rejection(t, admin.clock({ set: '2026-11-20T12:00:00Z' }))
+  t.equal(backwards.status, 409)
+  await admin.reset()
+  t.same(await admin.clock(), { now: '2026-11-20T12:00:00Z', mode: 'pinned', speed: 1 })
+})
+
 t.test('faults: add, list, remove, clear', async (t) => {
   const server = await start(t)
   const admin = createAdminClient(new URL(server.url))

@@ -53,7 +53,9 @@ const SPECS: Record<OptionKey, Spec> = {
   journalBytes: { flag: '--journal-bytes', arg: 'N', env: 'MEIBEL_MOCK_JOURNAL_BYTES', expected: 'a whole number from 0 to 1073741824', expectedValue: 'a whole number from 0 to 1073741824', bad: '1073741825' },
   cors: { flag: '--cors', arg: 'ORIGINS', env: 'MEIBEL_MOCK_CORS', expected: '* or a comma-separated list of origins such as http://localhost:3000', expectedValue: "'*' or a non-empty list of origins such as 'http://localhost:3000'", bad: 'localhost:3000' },
   shutdownTimeout: { flag: '--shutdown-timeout', arg: 'MS', env: 'MEIBEL_MOCK_SHUTDOWN_TIMEOUT', expected: 'a whole number from 0 to 600000', expectedValue: 'a whole number from 0 to 600000', bad: '600001' },
-  forwardedAllowIps: { flag: '--forwarded-allow-ips', arg: 'IPS', env: 'MEIBEL_MOCK_FORWARDED_ALLOW_IPS', expected: "* or a comma-separated list of addresses and networks such as 127.0.0.1,::1 ('' for none)", expectedValue: "'*' or a list of addresses and networks without spaces such as ['127.0.0.1', '::1']", bad: '10.0.0.1 10.0.0.2' }
+  forwardedAllowIps: { flag: '--forwarded-allow-ips', arg: 'IPS', env: 'MEIBEL_MOCK_FORWARDED_ALLOW_IPS', expected: "* or a comma-separated list of addresses and networks such as 127.0.0.1,::1 ('' for none)", expectedValue: "'*' or a list of addresses and networks without spaces such as ['127.0.0.1', '::1']", bad: '10.0.0.1 10.0.0.2' },
+  clock: { flag: '--clock', arg: 'MODE', env: 'MEIBEL_MOCK_CLOCK', expected: 'pinned, live or an RFC 3339 instant such as 2026-11-20T12:00:00Z', expectedValue: 'pinned, live or an RFC 3339 instant such as 2026-11-20T12:00:00Z', bad: 'tomorrow' },
+  clockSpeed: { flag: '--clock-speed', arg: 'N', env: 'MEIBEL_MOCK_CLOCK_SPEED', expected: 'a number above 0 and at most 1000000, such as 60 or 0.5', expectedValue: 'a number above 0 and at most 1000000, such as 60 or 0.5', bad: '0' }
 }
 const KEYS = Object.keys(SPECS) as OptionKey[]
 
@@ -99,7 +101,9 @@ t.test('the table: every option with its flag and variable, DEFAULT_CONFIG deriv
     journalBytes: 16777216,
     cors: null,
     shutdownTimeout: 5000,
-    forwardedAllowIps: ['127.0.0.1', '::1']
+    forwardedAllowIps: ['127.0.0.1', '::1'],
+    clock: 'pinned',
+    clockSpeed: 1
   })
   t.same(Object.keys(DEFAULT_CONFIG), KEYS, 'one default per entry, in table order')
   for (const key of KEYS) t.equal(DEFAULT_CONFIG[key], OPTIONS[key].default, `DEFAULT_CONFIG.${key} is the entry's default`)
@@ -118,7 +122,7 @@ t.test('env over defaults, flags over env', async (t) => {
     MEIBEL_MOCK_STRICT: 'true',
     MEIBEL_MOCK_LOG_LEVEL: 'warn'
   }
-  const control = { admin: true, adminToken: null, journalSize: 1000, journalBytes: 16777216, cors: null, shutdownTimeout: 5000, forwardedAllowIps: ['127.0.0.1', '::1'] }
+  const control = { admin: true, adminToken: null, journalSize: 1000, journalBytes: 16777216, cors: null, shutdownTimeout: 5000, forwardedAllowIps: ['127.0.0.1', '::1'], clock: 'pinned', clockSpeed: 1 }
   const data = { sessionsPerAgent: null, reseed: false }
   t.same(serve([], env), { port: 9001, host: '0.0.0.0', db: '/tmp/x.db', seed: 7, ...data, fixturesDir: '/fx', apiKeys: ['a', 'b'], apiKeysFile: null, strict: true, logLevel: 'warn', logFormat: null, ...control })
   t.same(serve(['--port', '0', '--host', '::1', '--db', 'f.db', '--seed', '9', '--fixtures', 'd', '--api-keys', 'k', '--strict', '--log-level', 'silent'], env),
@@ -240,6 +244,20 @@ t.test("--forwarded-allow-ips: uvicorn's trusted proxy clients", async (t) => {
   t.same(makeConfig({ forwardedAllowIps: [] }).forwardedAllowIps, [])
   t.equal(errorOf(() => makeConfig({ forwardedAllowIps: [''] })), "invalid option forwardedAllowIps [ '' ]: expected '*' or a list of addresses and networks without spaces such as ['127.0.0.1', '::1']")
   t.match(HELP, /^ {2}--forwarded-allow-ips IPS {2,}clients whose X-Forwarded-Proto/m)
+})
+
+t.test('--clock and --clock-speed: a mode or an instant, and a positive speed', async (t) => {
+  t.equal(serve([]).clock, 'pinned')
+  t.equal(serve(['--clock', 'live']).clock, 'live')
+  t.equal(serve([], { MEIBEL_MOCK_CLOCK: '2026-11-21T08:30:00.5+01:00' }).clock, '2026-11-21T08:30:00.5+01:00')
+  t.equal(errorOf(() => serve(['--clock', '2026-02-30T00:00:00Z'])), "invalid --clock '2026-02-30T00:00:00Z': expected pinned, live or an RFC 3339 instant such as 2026-11-20T12:00:00Z")
+  t.equal(serve(['--clock-speed', '60']).clockSpeed, 60)
+  t.equal(serve([], { MEIBEL_MOCK_CLOCK_SPEED: '0.25' }).clockSpeed, 0.25)
+  t.equal(serve(['--clock-speed', '1000000']).clockSpeed, 1e6, 'the bound itself is allowed')
+  t.ok(errorOf(() => serve(['--clock-speed', '1000000.5'])))
+  t.ok(errorOf(() => serve(['--clock-speed', '-1'])))
+  t.ok(errorOf(() => makeConfig({ clockSpeed: Infinity })))
+  t.ok(errorOf(() => makeConfig({ clock: 7 as unknown as string })))
 })
 
 t.test('--cors: * or a list of origins, as a browser sends Origin', async (t) => {
@@ -412,8 +430,8 @@ t.test('makeConfig checks overrides', async (t) => {
     [{ apiKeys: 'a,b' }, 'invalid option apiKeys \'a,b\': expected a non-empty list of non-empty keys'],
     [{ host: null }, 'invalid option host null: expected a host name or IP address'],
     [{ journalSize: 1_000_001 }, 'invalid option journalSize 1000001: expected a whole number from 0 to 1000000'],
-    [{ bogus: 1 }, 'unknown option bogus (expected one of port, host, db, seed, sessionsPerAgent, reseed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, logFormat, admin, adminToken, journalSize, journalBytes, cors, shutdownTimeout, forwardedAllowIps)'],
-    [{ toString: 1 }, 'unknown option toString (expected one of port, host, db, seed, sessionsPerAgent, reseed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, logFormat, admin, adminToken, journalSize, journalBytes, cors, shutdownTimeout, forwardedAllowIps)']
+    [{ bogus: 1 }, 'unknown option bogus (expected one of port, host, db, seed, sessionsPerAgent, reseed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, logFormat, admin, adminToken, journalSize, journalBytes, cors, shutdownTimeout, forwardedAllowIps, clock, clockSpeed)'],
+    [{ toString: 1 }, 'unknown option toString (expected one of port, host, db, seed, sessionsPerAgent, reseed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, logFormat, admin, adminToken, journalSize, journalBytes, cors, shutdownTimeout, forwardedAllowIps, clock, clockSpeed)']
   ]
   for (const [overrides, message] of cases) {
     t.equal(errorOf(() => makeConfig(overrides as Partial<Config>)), message, JSON.stringify(overrides))

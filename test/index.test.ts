@@ -88,7 +88,7 @@ t.test('start-up errors reject with a StartupError whose message is one line', a
     {
       name: 'an unknown option (the flag name fixtures instead of fixturesDir)',
       options: { fixtures: GOLDEN_FIXTURES },
-      message: 'unknown option fixtures (expected one of port, host, db, seed, sessionsPerAgent, reseed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, logFormat, admin, adminToken, journalSize, journalBytes, cors, shutdownTimeout, forwardedAllowIps)'
+      message: 'unknown option fixtures (expected one of port, host, db, seed, sessionsPerAgent, reseed, fixturesDir, apiKeys, apiKeysFile, strict, logLevel, logFormat, admin, adminToken, journalSize, journalBytes, cors, shutdownTimeout, forwardedAllowIps, clock, clockSpeed)'
     },
     { name: 'a bad value', options: { seed: -1 }, message: 'invalid option seed -1: expected a whole number from 0 to 4294967295' },
     { name: 'options that exclude each other', options: { apiKeys: ['k'], apiKeysFile: '/x.json' }, message: '--api-keys and --api-keys-file cannot be combined' },

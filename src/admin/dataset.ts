@@ -27,7 +27,7 @@ export const datasetRoutes: FastifyPluginAsync<DatasetRoutesOptions> = async (pl
       hide: true,
       tags: TAGS,
       summary: 'Back to the state right after start',
-      description: 'The data as right after start (the same bytes), the start seed, no fault rules, an empty journal; ' +
+      description: 'The data as right after start (the same bytes), the start seed, the clock at its start instant, mode and speed, no fault rules, an empty journal; ' +
         'rule and journal ids start from 1 again.',
       operationId: 'reset',
       response: { 200: AgentListSchema }

@@ -14,7 +14,9 @@ import type { FaultRules } from '../faults/fault-rules.js'
 import type { Journal } from '../journal/request-journal.js'
 import { ErrorSchema } from '../schemas/admin.js'
 import type { Dataset } from '../seed/dataset.js'
+import type { Clock } from '../clock/clock.js'
 import { agentRoutes } from './agents.js'
+import { clockRoutes } from './clock.js'
 import { datasetRoutes } from './dataset.js'
 import { adminErrorHandler } from './errors.js'
 import { faultRoutes } from './faults.js'
@@ -54,6 +56,7 @@ export interface AdminOptions {
   dataset: Dataset
   journal: Journal
   faults: FaultRules
+  clock: Clock
   // null: no token needed.
   token: string | null
 }
@@ -127,6 +130,7 @@ const documentOptions = (secured: boolean): FastifyDynamicSwaggerOptions => ({
       { name: 'Data', description: 'Agents and sessions, reset and reseed' },
       { name: 'Request journal', description: 'The last requests to the emulated API' },
       { name: 'Faults', description: 'Errors, delays and dropped connections for List Sessions' },
+      { name: 'Clock', description: 'The emulator clock that sessions run, end and start by' },
       { name: 'Instance', description: 'Which emulator, contract and seed answer' }
     ],
     ...(secured ? { security: [{ AdminToken: [] }] } : {}),
@@ -147,7 +151,7 @@ declare module 'fastify' {
   }
 }
 
-export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, { dataset, journal, faults, token }) => {
+export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, { dataset, journal, faults, clock, token }) => {
   // The root removed every parser; JSON comes back here only. An empty body
   // counts as none, since clients send `content-type: application/json` on a
   // bare POST /reset. A body is refused (422) when it nests too deep or holds
@@ -184,6 +188,7 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, { datas
   await app.register(requestRoutes, { journal })
   await app.register(faultRoutes, { faults })
   await app.register(versionRoutes, { dataset })
+  await app.register(clockRoutes, { clock })
 
   // The document has no response schema (it is one of any shape); the
   // default serializer writes it with JSON.stringify.

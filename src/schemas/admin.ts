@@ -7,6 +7,9 @@ import { Type, type Static } from '@sinclair/typebox'
 import { SessionSummarySchema } from './list-sessions.js'
 import { AgentSummarySchema, refineSession, SessionStatusSchema } from './records.js'
 
+// The statuses a running session can end with.
+const OUTCOMES = ['COMPLETED', 'FAILED', 'CANCELED', 'TERMINATED'] as const
+
 const DATE_TIME = 'RFC 3339 date-time with at most 6 fractional digits, e.g. 2026-11-20T10:15:30.123456Z'
 
 // Inline in each route's responses, not a shared schema (addSchema): the
@@ -45,7 +48,17 @@ export const SessionInputSchema = Type.Partial(refineSession({
   // contract's schema would carry TypeBox's symbols, which declarations cannot name).
   agent_name: Type.Union(agentName.anyOf, { title: agentName.title, description: "Default: the agent's" }),
   agent_version: Type.Union(agentVersion.anyOf, { title: agentVersion.title, description: "Default: the agent's" }),
-  messages_count: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
+  messages_count: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+  // Not part of SessionSummary: kept by the emulator, never sent back.
+  lifecycle: Type.Object({
+    ends_at: Type.String({ description: `${DATE_TIME}: when the emulator clock ends it, not before start_time` }),
+    outcome: Type.Union(OUTCOMES.map((s) => Type.Literal(s)), { description: 'The status it ends with' })
+  }, {
+    additionalProperties: false,
+    title: 'SessionLifecycle',
+    description: 'For a RUNNING session (the default status with it): it ends by itself, with this outcome, when the clock passes ends_at; ' +
+      'without it a running session runs until deleted'
+  })
 }), { additionalProperties: false, title: 'SessionInput' })
 export type SessionInput = Static<typeof SessionInputSchema>
 
@@ -78,6 +91,30 @@ export const VersionSchema = Type.Object({
   contract: Type.String({ description: 'The version of the Meibel AI API contract it emulates (info.version of its OpenAPI document)' }),
   seed: Type.Integer({ minimum: 0, maximum: 2 ** 32 - 1, description: 'The seed generated fields are drawn from now (POST /seed changes it, POST /reset restores the start\'s)' })
 }, { title: 'Version', description: 'Which emulator and which contract answer' })
+// --- Clock ------------------------------------------------------------------
+
+const ClockModeSchema = Type.Union([Type.Literal('pinned'), Type.Literal('live')])
+// The fastest a live clock runs (--clock-speed and POST /clock).
+export const MAX_CLOCK_SPEED = 1_000_000
+
+export const ClockSchema = Type.Object({
+  now: Type.String({ description: 'The emulator instant, as pydantic writes a datetime' }),
+  mode: ClockModeSchema,
+  speed: Type.Number({ description: 'Emulated seconds per real second while live' })
+}, { title: 'Clock', description: 'The emulator clock' })
+
+export const ClockBodySchema = Type.Object({
+  set: Type.Optional(Type.String({ description: `${DATE_TIME}; never before now (409)` })),
+  advance: Type.Optional(Type.String({ description: 'An ISO 8601 duration such as PT10M or P1DT2H30.5S (days, hours, minutes, seconds; weeks alone)' })),
+  advance_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 * 365 * 86_400_000, description: 'Milliseconds to advance' })),
+  speed: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: MAX_CLOCK_SPEED })),
+  mode: Type.Optional(ClockModeSchema)
+}, {
+  additionalProperties: false,
+  title: 'ClockChange',
+  description: 'Applied in this order: set, advance, advance_ms, speed, mode. Whatever happens in the time skipped happens: sessions end and agents start new ones.'
+})
+export type ClockBody = Static<typeof ClockBodySchema>
 
 // --- Request journal --------------------------------------------------------
 

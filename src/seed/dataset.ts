@@ -6,9 +6,10 @@ import { ConflictError, InvalidError, NotFoundError } from '../errors.js'
 import type { SessionInput } from '../schemas/admin.js'
 import type { StoredSession } from '../schemas/list-sessions.js'
 import { readSessionTime } from '../store/datetime.js'
-import type { AgentRecord, AgentSummary, SessionsStore } from '../store/sessions-store.js'
+import type { AgentRecord, AgentSummary, PlannedSession, SessionsStore } from '../store/sessions-store.js'
 import type { Fixtures } from './fixtures.js'
 import { makeSessionGenerator, type SessionOverrides } from './generate.js'
+import { planInserted, storedAt, type LiveSessions, type Outcome } from './lifecycle.js'
 import { ENDS_BEFORE_START, fieldMessage, recordLabel } from './record-errors.js'
 import { seedStore } from './seed-store.js'
 
@@ -36,18 +37,34 @@ const parseTime = (where: string, field: string, text: string): number => {
   return us
 }
 
+// A running session's planned end and outcome (README "Live sessions").
+interface GivenLifecycle { endsUs: number, outcome: Outcome }
+
 const toOverrides = (input: SessionInput, where: string): SessionOverrides => {
-  const { start_time: start, end_time: end, ...rest } = input
+  const { start_time: start, end_time: end, lifecycle, ...rest } = input
   const given: SessionOverrides = { ...rest }
+  // With a lifecycle the session is running: RUNNING is its default status.
+  if (lifecycle !== undefined) given.status ??= 'RUNNING'
   if (start !== undefined) given.start_us = parseTime(where, 'start_time', start)
   if (end !== undefined) given.end_us = end === null ? null : parseTime(where, 'end_time', end)
   if (given.start_us !== undefined && given.end_us != null && given.end_us < given.start_us) {
     throw fieldError(where, 'end_time', ENDS_BEFORE_START)
   }
+  if (lifecycle !== undefined) {
+    if (given.status !== 'RUNNING') throw fieldError(where, 'lifecycle', 'only a RUNNING session has one')
+    if (given.end_us != null) throw fieldError(where, 'end_time', 'a session with a lifecycle is running: null or left out')
+    given.end_us = null
+  }
   return given
 }
 
-export const makeDataset = (store: SessionsStore, fixtures: Fixtures, startSeed: number): Dataset => {
+const toLifecycle = (input: SessionInput, where: string): GivenLifecycle | null => input.lifecycle === undefined
+  ? null
+  : { endsUs: parseTime(where, 'lifecycle.ends_at', input.lifecycle.ends_at), outcome: input.lifecycle.outcome }
+
+// `live` follows the emulator clock: reset and reseed tell it, and an insert
+// answers at its instant.
+export const makeDataset = (store: SessionsStore, fixtures: Fixtures, startSeed: number, live: LiveSessions): Dataset => {
   let seed = startSeed
   const drawn = new Map<string, number>()
   const generate = makeSessionGenerator()
@@ -56,6 +73,7 @@ export const makeDataset = (store: SessionsStore, fixtures: Fixtures, startSeed:
 
   const insertSessions = (agentId: string, inputs: readonly SessionInput[]): StoredSession[] => {
     const given = inputs.map((input, i) => toOverrides(input, recordLabel(i, input)))
+    const lifecycles = inputs.map((input, i) => toLifecycle(input, recordLabel(i, input)))
     const taken = new Set<string>()
     inputs.forEach((input, i) => {
       const id = input.session_id
@@ -71,18 +89,23 @@ export const makeDataset = (store: SessionsStore, fixtures: Fixtures, startSeed:
       agent_version: inputs.find((s) => s.agent_version !== undefined)?.agent_version ?? null
     }
     let index = drawn.get(agentId) ?? 0
-    const records = given.map((overrides) => {
+    const records = given.map((overrides, i): PlannedSession => {
       let record = generate(seed, agent, index++, overrides)
       // A drawn id can meet one stored earlier (a --db file from another run): draw again.
       while (overrides.session_id === undefined && (taken.has(record.session_id) || store.hasSession(record.session_id))) {
         record = generate(seed, agent, index++, overrides)
       }
       taken.add(record.session_id)
-      return record
+      const lifecycle = lifecycles[i]!
+      if (lifecycle === null) return record
+      if (lifecycle.endsUs < record.start_us) throw fieldError(recordLabel(i, inputs[i]), 'lifecycle.ends_at', 'must not be before start_time')
+      return planInserted(seed, agentId, index - 1, record, lifecycle.endsUs, lifecycle.outcome, overrides.result !== undefined)
     })
     const stored = store.insertSessions(agent, records)
     drawn.set(agentId, index)
-    return stored
+    // As List Sessions sends them now: one whose planned end has passed has ended.
+    const nowUs = live.sync()
+    return stored.map((session, i) => storedAt(records[i]!, nowUs, session))
   }
 
   return {
@@ -102,11 +125,13 @@ export const makeDataset = (store: SessionsStore, fixtures: Fixtures, startSeed:
       store.restoreSnapshot()
       seed = startSeed
       drawn.clear()
+      live.reset(startSeed)
     },
     reseed: (newSeed, sessionsPerAgent) => {
       seedStore(store, fixtures, { seed: newSeed, sessionsPerAgent })
       seed = newSeed
       drawn.clear()
+      live.reseeded(newSeed)
     }
   }
 }

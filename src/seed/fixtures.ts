@@ -17,8 +17,12 @@ const NonNegativeInt = Type.Integer({ minimum: 0 })
 export const FixtureAgentSchema = Type.Composite([
   Type.Object({ agent_id: Type.String({ minLength: 1, pattern: '^[^/]+$' }) }),
   Type.Omit(AgentRecordSchema, ['agent_id']),
-  // How many sessions the seeded generator adds for this agent.
-  Type.Object({ generated_sessions: NonNegativeInt })
+  // How many sessions the seeded generator adds for this agent, and how many
+  // it starts per emulated hour while the clock runs (README "Live sessions").
+  Type.Object({
+    generated_sessions: NonNegativeInt,
+    sessions_per_hour: Type.Optional(Type.Number({ minimum: 0, maximum: 3_600 }))
+  })
 ], { additionalProperties: false })
 export type FixtureAgent = Static<typeof FixtureAgentSchema>
 

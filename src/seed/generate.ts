@@ -13,7 +13,7 @@ import type { FixtureAgent } from './fixtures.js'
 // The pinned clock: every generated session lies before this instant.
 export const SEED_CLOCK_US = Date.UTC(2026, 10, 20, 12, 0, 0) * 1000
 
-const SECOND_US = 1_000_000
+export const SECOND_US = 1_000_000
 
 // A fresh instance with the English definitions (en + base): the same stream as
 // `new Faker({ locale: [en, base] })`, never the shared global instance.
@@ -45,7 +45,7 @@ const FAILURES = [
   { code: 'datasource_unavailable', message: 'Datasource did not answer' }
 ] as const
 
-const makeResult = (faker: Faker, status: SessionStatus): SessionRecord['result'] => {
+export const makeResult = (faker: Faker, status: SessionStatus): SessionRecord['result'] => {
   if (status === 'COMPLETED') {
     const items: SessionRecord['result'] = [{
       type: 'message',
@@ -72,7 +72,7 @@ const makeResult = (faker: Faker, status: SessionStatus): SessionRecord['result'
 
 // Whole-second timestamps are kept for about one session in ten, so both
 // datetime forms (with and without microseconds, §9) appear in the data.
-const micros = (faker: Faker): number =>
+export const micros = (faker: Faker): number =>
   faker.datatype.boolean({ probability: 0.1 }) ? 0 : faker.number.int({ min: 1, max: 999_999 })
 
 // Fields a caller fixes (the control API's POST); the others are drawn.
@@ -82,7 +82,7 @@ export type SessionOverrides = Partial<Omit<SessionRecord, 'agent_id'>>
 // given field never shifts the draws of the others; drawn values follow the
 // overridden ones (a given status picks the time range, a given start time
 // the end time, a given message count the token usage).
-const makeSession = (faker: Faker, agent: AgentRecord, given: SessionOverrides = {}): SessionRecord => {
+export const makeSession = (faker: Faker, agent: AgentRecord, given: SessionOverrides = {}): SessionRecord => {
   const drawnStatus = faker.helpers.weightedArrayElement(STATUS_WEIGHTS as Array<{ weight: number, value: SessionStatus }>)
   const status = given.status ?? drawnStatus
   const running = status === 'RUNNING'

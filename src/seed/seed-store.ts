@@ -2,6 +2,7 @@
 import type { SessionsStore } from '../store/sessions-store.js'
 import { generateSessions } from './generate.js'
 import { toAgentRecord, type Fixtures } from './fixtures.js'
+import { planGenerated } from './lifecycle.js'
 
 export interface SeedOptions {
   seed: number
@@ -13,7 +14,8 @@ export interface SeedOptions {
 export const seedStore = (store: SessionsStore, fixtures: Fixtures, { seed, sessionsPerAgent = null }: SeedOptions): void => {
   store.replaceAll(
     fixtures.agents.map(toAgentRecord),
-    [...fixtures.sessions, ...generateSessions(fixtures.agents, seed, sessionsPerAgent ?? undefined)],
+    // The generated running sessions with their planned ends (the fixtures' stay as written).
+    [...fixtures.sessions, ...planGenerated(generateSessions(fixtures.agents, seed, sessionsPerAgent ?? undefined), seed)],
     { seed, sessionsPerAgent }
   )
 }

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { StartupError } from '../errors.js'
 
-export const SCHEMA_SQL = `
+const SCHEMA_V1_SQL = `
 CREATE TABLE IF NOT EXISTS agents (
   agent_id TEXT PRIMARY KEY,
   agent_name TEXT,
@@ -29,9 +29,9 @@ CREATE INDEX IF NOT EXISTS sessions_by_agent_status_start ON sessions (agent_id,
 
 // How the file's data was seeded (at most one row), which a later start with
 // other seed options is compared against (src/server.ts). Added after
-// SCHEMA_SQL's version 1 was out, as a table of its own: a version 1 file
-// without it gets it on open, with no row (seeding unknown), and a file with
-// it is still version 1 to the code that reads the other tables.
+// SCHEMA_SQL's version 1 was out, as a table of its own: a file without it
+// gets it on open, with no row (seeding unknown), and its presence does not
+// change the schema version.
 const SEEDING_SQL = `
 CREATE TABLE IF NOT EXISTS seeding (
   id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -40,13 +40,51 @@ CREATE TABLE IF NOT EXISTS seeding (
   sessions_per_agent INTEGER
 );
 `
+// Version 2 (live sessions, README "Live sessions"): columns added to the
+// version 1 table, so a file of version 1 is upgraded in place (the columns
+// it lacks are added, nothing else changes) and ends with the same schema as
+// a new file. A session with a planned end runs until the emulator clock
+// passes planned_end_us, then shows planned_status; json is what List
+// Sessions sends now, other_json the same session in its other state (the
+// ended one while it runs, the running one once ended), so a transition is a
+// swap of the two in SQL. plan is what growth while running needs
+// (src/seed/lifecycle.ts), spawn_index the index of a session an agent
+// started while the clock ran (null for every other session).
+const ADDED_COLUMNS = [
+  ['planned_end_us', 'INTEGER'],
+  ['planned_status', 'TEXT'],
+  ['other_json', 'TEXT'],
+  ['plan', 'TEXT'],
+  ['spawn_index', 'INTEGER']
+] as const
+// The running sessions by planned end: what the clock's next step ends. A
+// session leaves the index when it ends.
+const V2_INDEX_SQL = `
+CREATE INDEX IF NOT EXISTS sessions_running_by_planned_end ON sessions (planned_end_us) WHERE status = 'RUNNING' AND planned_end_us IS NOT NULL;
+CREATE INDEX IF NOT EXISTS sessions_spawned ON sessions (agent_id, spawn_index) WHERE spawn_index IS NOT NULL;
+`
+export const SCHEMA_SQL = SCHEMA_V1_SQL +
+  ADDED_COLUMNS.map(([name, type]) => `ALTER TABLE sessions ADD COLUMN ${name} ${type};\n`).join('') +
+  V2_INDEX_SQL
+
+// Creates what is missing: the version 1 tables, the columns version 2 added, its indexes.
+const upgradeSchema = (db: Database.Database): void => {
+  db.exec(SCHEMA_V1_SQL)
+  const present = new Set(db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'sessions\')').all().map((c) => c.name))
+  for (const [name, type] of ADDED_COLUMNS) {
+    if (!present.has(name)) db.exec(`ALTER TABLE sessions ADD COLUMN ${name} ${type}`)
+  }
+  db.exec(V2_INDEX_SQL)
+}
 
 // The marker this emulator writes into the header of every file it creates
 // (PRAGMA application_id, 'MBMK'), and the version of SCHEMA_SQL (PRAGMA
 // user_version). Files written before the marker existed are recognised by
 // their exact schema and get the marker.
 export const APPLICATION_ID = 0x4d424d4b
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2
+// Files of these versions are upgraded in place.
+const UPGRADABLE_VERSIONS = new Set([1])
 
 const REMEDY = 'point --db at a meibel-mock database or at a path for a new one'
 
@@ -131,7 +169,7 @@ interface SchemaObject { type: string, name: string, tbl_name: string, sql: stri
 const SCHEMA_OBJECTS = "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
 const objectsOf = (db: Database.Database): SchemaObject[] => db.prepare<[], SchemaObject>(SCHEMA_OBJECTS).all()
 
-// What the SQL creates, as sqlite_master records it.
+// What a schema creates, as sqlite_master records it.
 const objectsCreatedBy = (sql: string): string => {
   const db = new Database(':memory:')
   db.exec(sql)
@@ -139,10 +177,12 @@ const objectsCreatedBy = (sql: string): string => {
   db.close()
   return objects
 }
-// A file of this version, with the seeding table or from before it.
+// A file of this version or of version 1, each with the seeding table or from before it.
 const EXPECTED_OBJECTS = [objectsCreatedBy(SCHEMA_SQL + SEEDING_SQL), objectsCreatedBy(SCHEMA_SQL)]
+const EXPECTED_V1_OBJECTS = [objectsCreatedBy(SCHEMA_V1_SQL + SEEDING_SQL), objectsCreatedBy(SCHEMA_V1_SQL)]
 
-type Kind = 'new' | 'ours' | 'unmarked'
+// 'old': ours, of an earlier version, upgraded in place.
+type Kind = 'new' | 'ours' | 'old' | 'unmarked'
 
 // Reads only: the header's marker and version, the schema, and a quick check
 // of every page (about 250 ms for a 60 MB file).
@@ -153,13 +193,15 @@ const classify = (db: Database.Database, path: string): Kind => {
   const check = db.pragma('quick_check', { simple: true }) as string
   if (check !== 'ok') refuse(path, `a damaged SQLite database (quick_check: ${check.split('\n')[0]!}); restore it from a copy, or delete it to start from the seeded data, or ${REMEDY}`)
   const exact = EXPECTED_OBJECTS.includes(JSON.stringify(objects))
+  const exactV1 = EXPECTED_V1_OBJECTS.includes(JSON.stringify(objects))
   if (applicationId === APPLICATION_ID) {
+    if (UPGRADABLE_VERSIONS.has(version) && exactV1) return 'old'
     if (version !== SCHEMA_VERSION) refuse(path, `written by another version of meibel-mock (schema version ${version}, this one uses ${SCHEMA_VERSION}); use that version or ${REMEDY}`)
     if (!exact) refuse(path, `a meibel-mock database whose tables were changed; delete it to start from the seeded data, or ${REMEDY}`)
     return 'ours'
   }
   if (applicationId === 0 && version === 0 && objects.length === 0) return 'new'
-  if (applicationId === 0 && version === 0 && exact) return 'unmarked'
+  if (applicationId === 0 && version === 0 && (exact || exactV1)) return 'unmarked'
   const tables = objects.filter((o) => o.type === 'table').map((o) => o.name)
   return refuse(path, `another application's database (application_id ${applicationId}, user_version ${version}, tables: ${tables.join(', ') || 'none'}), left unchanged; ${REMEDY}`)
 }
@@ -169,7 +211,8 @@ const classify = (db: Database.Database, path: string): Kind => {
 export const openDatabase = (path: string): Database.Database => {
   if (path === ':memory:') {
     const db = new Database(path)
-    db.exec(SCHEMA_SQL + SEEDING_SQL)
+    upgradeSchema(db)
+    db.exec(SEEDING_SQL)
     return db
   }
   checkPath(path)
@@ -185,7 +228,7 @@ export const openDatabase = (path: string): Database.Database => {
     const kind = classify(db, path)
     if (kind !== 'ours') {
       db.pragma(`application_id = ${APPLICATION_ID}`)
-      db.exec(SCHEMA_SQL)
+      upgradeSchema(db)
     }
     db.exec(SEEDING_SQL)
     // Always written, even when unchanged: a file SQLite could only open

@@ -15,6 +15,32 @@ import { formatDateTimeMicros } from './datetime.js'
 // the contract's SessionSummary.
 export type { AgentRecord, AgentSummary, SessionRecord } from '../schemas/records.js'
 
+// What the emulator clock needs of a session that runs and ends (README
+// "Live sessions"): the session as it is once ended, and what its growth
+// while running needs (opaque here, src/seed/lifecycle.ts).
+export interface SessionLifecycle {
+  final: SessionRecord
+  plan: string
+}
+
+// A session to store: a record, with a lifecycle when it is to end by
+// itself, and its index among an agent's spawned sessions when the clock
+// started it.
+export type PlannedSession = SessionRecord & {
+  lifecycle?: SessionLifecycle
+  spawn_index?: number
+}
+
+// What the store asks of the emulator clock (src/seed/lifecycle.ts): `sync`
+// brings the table to now (ends what is due, adds what agents started) and
+// answers that instant; `render` writes a running session's JSON at it;
+// `changed` says the table changed under it (a replace, restore or insert).
+interface LifecycleHooks {
+  sync: () => number
+  render: (json: string, plan: string, nowUs: number) => string
+  changed: () => void
+}
+
 export type SortKey = 'start_time' | 'status'
 export type SortOrder = 'asc' | 'desc'
 
@@ -48,19 +74,32 @@ export interface Seeding {
 export interface SessionsStore {
   // The page's sessions as List Sessions sends them (JSON text), and the total.
   listSessions: (query: ListQuery) => { sessions: string[], total: number }
+  // Running sessions whose planned end is at or before `nowUs` end (the
+  // number that did); those planned after it run again, and the sessions
+  // agents started after it go: the table as it is at `nowUs`.
+  finishDue: (nowUs: number) => number
+  rewindTo: (nowUs: number) => void
+  // Adds the sessions agents started (one already there is kept).
+  insertSpawned: (sessions: readonly PlannedSession[]) => void
+  // Called before every read or change of the data, once set.
+  attachLifecycle: (hooks: LifecycleHooks) => void
+  // The emulator instant the data is read at (null without a clock), after
+  // bringing the table to it: what List Sessions sends changes only with it
+  // or with a write, so a cache of pages can key on it.
+  dataInstant: () => number | null
   listAgents: () => AgentSummary[]
   getAgent: (agentId: string) => AgentRecord | undefined
   hasSession: (sessionId: string) => boolean
   isEmpty: () => boolean
   // Replaces every agent and session in one transaction, and records how
   // they were seeded when `seeding` is given.
-  replaceAll: (agents: readonly AgentRecord[], sessions: readonly SessionRecord[], seeding?: Seeding) => void
+  replaceAll: (agents: readonly AgentRecord[], sessions: readonly PlannedSession[], seeding?: Seeding) => void
   // How the data was seeded, or null when no seeding was recorded (a file
   // written before the record existed, or data put in without seeding).
   seeding: () => Seeding | null
   // In one transaction: adds the agent unless it exists, then the sessions
   // (all or none); answers them as List Sessions sends them, in the given order.
-  insertSessions: (agent: AgentRecord, sessions: readonly SessionRecord[]) => StoredSession[]
+  insertSessions: (agent: AgentRecord, sessions: readonly PlannedSession[]) => StoredSession[]
   // The number of sessions deleted.
   deleteSessions: (agentId: string) => number
   deleteSession: (agentId: string, sessionId: string) => number
@@ -91,7 +130,7 @@ CREATE TEMP TABLE snapshot_sessions AS SELECT * FROM main.sessions WHERE 0;
 CREATE TEMP TABLE snapshot_seeding AS SELECT * FROM main.seeding WHERE 0;
 `
 const AGENT_COLUMNS = 'agent_id, agent_name, agent_version'
-const SESSION_COLUMNS = 'session_id, agent_id, status, start_us, json'
+const SESSION_COLUMNS = 'session_id, agent_id, status, start_us, json, planned_end_us, planned_status, other_json, plan, spawn_index'
 
 // The whitelist: one ORDER BY per (sort key, direction). Ties go to
 // start_time, then session_id, in the requested direction, so pages are stable.
@@ -108,7 +147,11 @@ const ORDER_BY: Record<SortKey, Record<SortOrder, string>> = {
 
 // The page and count queries, exported so a test can check their query plans.
 export const pageSql = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): string =>
-  `SELECT json FROM sessions WHERE ${filtered ? 'agent_id = ? AND status = ?' : 'agent_id = ?'} ORDER BY ${ORDER_BY[sortBy][sortOrder]} LIMIT ? OFFSET ?`
+  `SELECT json, iif(status = 'RUNNING', plan, NULL) FROM sessions WHERE ${filtered ? 'agent_id = ? AND status = ?' : 'agent_id = ?'} ORDER BY ${ORDER_BY[sortBy][sortOrder]} LIMIT ? OFFSET ?`
+// Ends the running sessions due by an instant, found through the index of
+// running sessions by planned end (sessions_running_by_planned_end).
+export const FINISH_SQL = `UPDATE sessions SET status = planned_status, json = other_json, other_json = json
+  WHERE status = 'RUNNING' AND planned_end_us <= ?`
 export const COUNT_SQL = {
   all: 'SELECT count(*) AS n FROM sessions WHERE agent_id = ?',
   filtered: 'SELECT count(*) AS n FROM sessions WHERE agent_id = ? AND status = ?'
@@ -116,7 +159,7 @@ export const COUNT_SQL = {
 
 // A stored session in the contract's shape: every field present, times as
 // pydantic writes them (§9).
-const toStoredSession = (s: SessionRecord): StoredSession => ({
+export const toStoredSession = (s: SessionRecord): StoredSession => ({
   session_id: s.session_id,
   status: s.status,
   start_time: formatDateTimeMicros(s.start_us),
@@ -140,8 +183,9 @@ const clampPage = (offset: number, limit: number | null, total: number): { offse
 export const openSessionsStore = (path: string): SessionsStore => {
   const db = openDatabase(path)
 
-  const page = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): Database.Statement<unknown[], string> =>
-    db.prepare<unknown[], string>(pageSql(filtered, sortBy, sortOrder)).pluck()
+  // Rows of [json, plan]: plan is null unless the session runs and is to end by itself.
+  const page = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): Database.Statement<unknown[], [string, string | null]> =>
+    db.prepare<unknown[], [string, string | null]>(pageSql(filtered, sortBy, sortOrder)).raw()
   const pages = {
     all: {
       start_time: { asc: page(false, 'start_time', 'asc'), desc: page(false, 'start_time', 'desc') },
@@ -160,7 +204,13 @@ export const openSessionsStore = (path: string): SessionsStore => {
   const deleteSessions = db.prepare('DELETE FROM sessions')
   const deleteAgents = db.prepare('DELETE FROM agents')
   const insertAgent = db.prepare('INSERT INTO agents (agent_id, agent_name, agent_version) VALUES (?, ?, ?)')
-  const insertSession = db.prepare(`INSERT INTO sessions (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?)`)
+  const insertSession = db.prepare(`INSERT INTO sessions (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const insertSpawnedSession = db.prepare(`INSERT OR IGNORE INTO sessions (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  // A transition swaps json and other_json (the right-hand sides read the old values).
+  const finishDue = db.prepare(FINISH_SQL)
+  const unfinish = db.prepare(`UPDATE sessions SET status = 'RUNNING', json = other_json, other_json = json
+    WHERE planned_end_us > ? AND status <> 'RUNNING'`)
+  const unspawn = db.prepare('DELETE FROM sessions WHERE spawn_index IS NOT NULL AND start_us > ?')
   const agentById = db.prepare<[string], AgentRecord>(`SELECT ${AGENT_COLUMNS} FROM agents WHERE agent_id = ?`)
   const anySession = db.prepare<[string]>('SELECT 1 FROM sessions WHERE session_id = ?').pluck()
   const insertAgentUnlessExists = db.prepare(`INSERT OR IGNORE INTO agents (${AGENT_COLUMNS}) VALUES (?, ?, ?)`)
@@ -182,11 +232,19 @@ export const openSessionsStore = (path: string): SessionsStore => {
     db.prepare('INSERT INTO main.seeding SELECT * FROM temp.snapshot_seeding')
   ]
 
-  const insertOne = (s: SessionRecord): void => {
-    insertSession.run(s.session_id, s.agent_id, s.status, s.start_us, serializeSession(toStoredSession(s)))
+  const sessionRow = (s: PlannedSession): unknown[] => {
+    const { lifecycle } = s
+    return [
+      s.session_id, s.agent_id, s.status, s.start_us, serializeSession(toStoredSession(s)),
+      lifecycle?.final.end_us ?? null, lifecycle?.final.status ?? null,
+      lifecycle === undefined ? null : serializeSession(toStoredSession(lifecycle.final)),
+      lifecycle?.plan ?? null, s.spawn_index ?? null
+    ]
   }
+  const insertOne = (s: PlannedSession): void => { insertSession.run(...sessionRow(s)) }
+  let lifecycle: LifecycleHooks | null = null
 
-  const replaceAll = db.transaction((agentList: readonly AgentRecord[], sessions: readonly SessionRecord[], seeding?: Seeding) => {
+  const replaceAll = db.transaction((agentList: readonly AgentRecord[], sessions: readonly PlannedSession[], seeding?: Seeding) => {
     deleteSessions.run()
     deleteAgents.run()
     for (const a of agentList) insertAgent.run(a.agent_id, a.agent_name, a.agent_version)
@@ -194,7 +252,7 @@ export const openSessionsStore = (path: string): SessionsStore => {
     if (seeding !== undefined) writeSeeding.run(seeding.seed, seeding.sessionsPerAgent)
   })
 
-  const insertSessions = db.transaction((agent: AgentRecord, sessions: readonly SessionRecord[]): StoredSession[] => {
+  const insertSessions = db.transaction((agent: AgentRecord, sessions: readonly PlannedSession[]): StoredSession[] => {
     insertAgentUnlessExists.run(agent.agent_id, agent.agent_name, agent.agent_version)
     for (const s of sessions) insertOne(s)
     return sessions.map(toStoredSession)
@@ -211,6 +269,17 @@ export const openSessionsStore = (path: string): SessionsStore => {
     deleteSeeding.run()
     for (const statement of restore) statement.run()
   })
+
+  const rewindTo = db.transaction((nowUs: number) => {
+    unfinish.run(nowUs)
+    unspawn.run(nowUs)
+  })
+  const insertSpawned = db.transaction((sessions: readonly PlannedSession[]) => {
+    for (const s of sessions) insertSpawnedSession.run(...sessionRow(s))
+  })
+  // The instant the data is read at: the clock's, once one is attached.
+  const sync = (): number | null => lifecycle === null ? null : lifecycle.sync()
+  const changed = (): void => { lifecycle?.changed() }
 
   let failure: StoreFailure | null = null
   const reportedKinds = new Set<string>()
@@ -238,26 +307,65 @@ export const openSessionsStore = (path: string): SessionsStore => {
   // The calls that touch the database, each guarded below.
   const methods: Omit<SessionsStore, 'close' | 'open' | 'failure' | 'onFailure' | 'readiness'> = {
     listSessions: ({ agentId, status, sortBy, sortOrder, offset, limit }) => {
+      const nowUs = sync()
       const filtered = status !== null
       const total = filtered ? countFiltered.get(agentId, status)!.n : countAll.get(agentId)!.n
       const range = clampPage(offset, limit, total)
       if (range.offset >= total || range.limit === 0) return { sessions: [], total }
-      const sessions = filtered
+      const rows = filtered
         ? pages.filtered[sortOrder].all(agentId, status, range.limit, range.offset)
         : pages.all[sortBy][sortOrder].all(agentId, range.limit, range.offset)
+      // A plan comes only with a running session (an ended one's json is
+      // final), and every running session with a plan ends after nowUs: sync
+      // ended the others.
+      const sessions = rows.map(([json, plan]) => plan === null || nowUs === null ? json : lifecycle!.render(json, plan, nowUs))
       return { sessions, total }
     },
-    listAgents: () => agents.all(),
+    finishDue: (nowUs) => finishDue.run(nowUs).changes,
+    rewindTo: (nowUs) => { rewindTo(nowUs) },
+    insertSpawned: (sessions) => {
+      insertSpawned(sessions)
+      changed()
+    },
+    attachLifecycle: (hooks) => { lifecycle = hooks },
+    dataInstant: () => sync(),
+    listAgents: () => {
+      sync()
+      return agents.all()
+    },
     getAgent: (agentId) => agentById.get(agentId),
-    hasSession: (sessionId) => anySession.get(sessionId) !== undefined,
+    hasSession: (sessionId) => {
+      sync()
+      return anySession.get(sessionId) !== undefined
+    },
     isEmpty: () => anyAgent.get() === undefined,
-    replaceAll: (agentList, sessions, seeding) => { replaceAll(agentList, sessions, seeding) },
+    replaceAll: (agentList, sessions, seeding) => {
+      replaceAll(agentList, sessions, seeding)
+      changed()
+    },
     seeding: () => seedingRow.get() ?? null,
-    insertSessions: (agent, sessions) => insertSessions(agent, sessions),
-    deleteSessions: (agentId) => deleteAgentSessions.run(agentId).changes,
-    deleteSession: (agentId, sessionId) => deleteAgentSession.run(agentId, sessionId).changes,
-    takeSnapshot: () => { takeSnapshot() },
-    restoreSnapshot: () => { restoreSnapshot() }
+    insertSessions: (agent, sessions) => {
+      sync()
+      const stored = insertSessions(agent, sessions)
+      changed()
+      return stored
+    },
+    deleteSessions: (agentId) => {
+      sync()
+      return deleteAgentSessions.run(agentId).changes
+    },
+    deleteSession: (agentId, sessionId) => {
+      sync()
+      return deleteAgentSession.run(agentId, sessionId).changes
+    },
+    takeSnapshot: () => {
+      sync()
+      takeSnapshot()
+    },
+    restoreSnapshot: () => {
+      restoreSnapshot()
+      changed()
+    }
   }
   const isEmpty = guarded(methods.isEmpty)
   const dropCache = guarded(() => { db.pragma('shrink_memory') })

@@ -26,10 +26,12 @@ t.test('every control route, and nothing else', async (t) => {
     'DELETE /__admin/faults/{id} deleteFault',
     'DELETE /__admin/requests clearRequests',
     'GET /__admin/agents listAgents',
+    'GET /__admin/clock getClock',
     'GET /__admin/faults listFaults',
     'GET /__admin/requests listRequests',
     'GET /__admin/version version',
     'POST /__admin/agents/{agent_id}/sessions insertSessions',
+    'POST /__admin/clock setClock',
     'POST /__admin/faults addFault',
     'POST /__admin/reset reset',
     'POST /__admin/seed seed'

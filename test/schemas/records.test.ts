@@ -11,13 +11,13 @@ const CONTRACT = ['session_id', 'status', 'start_time', 'end_time', 'agent_name'
 
 t.test('the contract is the source', async (t) => {
   t.same(keys(SessionSummarySchema), CONTRACT)
-  t.same(keys(SessionInputSchema), CONTRACT, 'the control API takes a SessionSummary')
+  t.same(keys(SessionInputSchema), [...CONTRACT, 'lifecycle'], 'the control API takes a SessionSummary, and a running session\'s planned end')
   t.equal(SessionInputSchema.required, undefined, 'with every field optional')
   t.same(keys(FixtureSessionSchema), ['agent_id', ...CONTRACT], 'fixtures add the agent_id')
   t.same(FixtureSessionSchema.required, ['agent_id', 'session_id', 'status', 'start_time', 'end_time'])
   t.same(keys(AgentRecordSchema), ['agent_id', 'agent_name', 'agent_version'])
   t.same(keys(AgentSummarySchema), ['agent_id', 'agent_name', 'agent_version', 'sessions_count'])
-  t.same(keys(FixtureAgentSchema), ['agent_id', 'agent_name', 'agent_version', 'generated_sessions'])
+  t.same(keys(FixtureAgentSchema), ['agent_id', 'agent_name', 'agent_version', 'generated_sessions', 'sessions_per_hour'])
   t.same(keys(SessionRecordSchema).sort(), ['agent_id', 'end_us', 'start_us', ...CONTRACT.filter((k) => !k.endsWith('_time'))].sort())
   t.same(SessionRecordSchema.required.sort(), keys(SessionRecordSchema).sort(), 'a stored record has every field')
 })

@@ -65,6 +65,62 @@ t.test('a file written before the marker (the exact schema, WAL) is ours: it get
   db.close()
 })
 
+// The schema of version 1, as the versions before live sessions wrote it.
+// (Written out here, byte for byte: a file is recognised by its schema's text.)
+const SCHEMA_V1 = `
+CREATE TABLE IF NOT EXISTS agents (
+  agent_id TEXT PRIMARY KEY,
+  agent_name TEXT,
+  agent_version TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sessions (
+  session_id TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  start_us INTEGER NOT NULL,
+  -- The session as List Sessions sends it, written once by serializeSession;
+  -- the other columns are what the queries filter and sort on.
+  json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_by_agent_start ON sessions (agent_id, start_us, session_id);
+CREATE INDEX IF NOT EXISTS sessions_by_agent_status_start ON sessions (agent_id, status, start_us, session_id);
+`
+const schemaOf = (path: string): unknown[] => {
+  const db = new Database(path, { readonly: true })
+  try {
+    return db.prepare("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all()
+  } finally { db.close() }
+}
+const columnsOf = (path: string): unknown[] => {
+  const db = new Database(path, { readonly: true })
+  try { return db.prepare("SELECT name FROM pragma_table_info('sessions')").pluck().all() } finally { db.close() }
+}
+
+t.test('a file of schema version 1 (marked or not) gets the columns it lacks; its rows stay', async (t) => {
+  const dir = t.testdir()
+  const fresh = storeFile(join(dir, 'fresh.db'))
+  for (const marked of [true, false]) {
+    const path = join(dir, `v1-${String(marked)}.db`)
+    const old = new Database(path)
+    old.exec(SCHEMA_V1)
+    if (marked) {
+      old.pragma(`application_id = ${APPLICATION_ID}`)
+      old.pragma('user_version = 1')
+    }
+    old.prepare("INSERT INTO agents VALUES ('kept', null, null)").run()
+    old.prepare("INSERT INTO sessions VALUES ('s1', 'kept', 'RUNNING', 5, '{}')").run()
+    old.close()
+    t.equal(openError(path), 'opened')
+    t.same(columnsOf(path), ['session_id', 'agent_id', 'status', 'start_us', 'json', 'planned_end_us', 'planned_status', 'other_json', 'plan', 'spawn_index'])
+    t.same(schemaOf(path), schemaOf(fresh), 'the same tables and indexes as a new file')
+    const db = new Database(path, { readonly: true })
+    t.equal(db.pragma('user_version', { simple: true }), 2)
+    t.same(db.prepare('SELECT session_id, json, planned_end_us, spawn_index FROM sessions').all(), [{ session_id: 's1', json: '{}', planned_end_us: null, spawn_index: null }])
+    db.close()
+    t.equal(openError(path), 'opened', 'and opens again as version 2')
+  }
+})
+
 t.test('the folder does not exist', async (t) => {
   const dir = t.testdir()
   const path = join(dir, 'missing', 'x.db')
@@ -145,9 +201,9 @@ t.test('a meibel-mock database of another schema version, or with changed tables
   const dir = t.testdir()
   const newer = storeFile(join(dir, 'newer.db'))
   const n = new Database(newer)
-  n.pragma('user_version = 2')
+  n.pragma('user_version = 3')
   n.close()
-  t.equal(openError(newer), `${newer}: written by another version of meibel-mock (schema version 2, this one uses 1); use that version or point --db at a meibel-mock database or at a path for a new one`)
+  t.equal(openError(newer), `${newer}: written by another version of meibel-mock (schema version 3, this one uses 2); use that version or point --db at a meibel-mock database or at a path for a new one`)
   const changed = storeFile(join(dir, 'changed.db'))
   const c = new Database(changed)
   c.exec('DROP INDEX sessions_by_agent_start')

@@ -2,7 +2,7 @@ import t from 'tap'
 import fc from 'fast-check'
 import { SESSION_STATUSES, type StoredSession } from '../../src/schemas/list-sessions.js'
 import Database from 'better-sqlite3'
-import { COUNT_SQL, openSessionsStore, pageSql, SCHEMA_SQL, type ListQuery, type SessionRecord, type SessionsStore, type SortKey, type SortOrder } from '../../src/store/sessions-store.js'
+import { COUNT_SQL, FINISH_SQL, openSessionsStore, pageSql, SCHEMA_SQL, type ListQuery, type SessionRecord, type SessionsStore, type SortKey, type SortOrder } from '../../src/store/sessions-store.js'
 import { formatDateTimeMicros } from '../../src/store/datetime.js'
 
 // A dataset with many ties (few distinct start times) so tie-breaking matters.
@@ -111,6 +111,17 @@ t.test('every page query and count is served by an index, with no sort step', as
   }
   t.match(plan(COUNT_SQL.all), /USING COVERING INDEX/)
   t.match(plan(COUNT_SQL.filtered), /USING COVERING INDEX sessions_by_agent_status_start/)
+  t.match(plan(FINISH_SQL), /USING INDEX sessions_running_by_planned_end \(planned_end_us<\?\)/, 'ending what is due reads only the running sessions due')
+})
+
+t.test('dataInstant: null without a clock, else the instant the clock brought the data to', async (t) => {
+  const own = openSessionsStore(':memory:')
+  t.teardown(() => { own.close() })
+  t.equal(own.dataInstant(), null)
+  let synced = 0
+  own.attachLifecycle({ sync: () => { synced++; return 42 }, render: (json) => json, changed: () => {} })
+  t.equal(own.dataInstant(), 42)
+  t.equal(synced, 1, 'brought to it first')
 })
 
 // The control API's changes (src/seed/dataset.ts), on a store of their own.
