@@ -81,7 +81,10 @@ export const quoteLocation = (url: string): string => {
 
 // `scheme`: the request URL's scheme as uvicorn's proxy headers set it
 // (src/fastapi/proxy-headers.ts).
-export const makeNotFoundHandler = (table: RouteTable<RouteSpec>, scheme: (request: FastifyRequest) => string = () => 'http') =>
+// The default serves makeEmptyParamHook, whose requests never get a 307.
+/* c8 ignore next */
+const plainHttp = (): string => 'http'
+export const makeNotFoundHandler = (table: RouteTable<RouteSpec>, scheme: (request: FastifyRequest) => string = plainHttp) =>
   async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const { path: rawPath, query } = splitTarget(request.raw.url!)
     // The path as uvicorn hands it to the app: percent-decoded (§3.1).
