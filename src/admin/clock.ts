@@ -7,7 +7,7 @@ import type { Clock } from '../clock/clock.js'
 import { parseDurationMicros } from '../clock/duration.js'
 import { InvalidError } from '../errors.js'
 import { ClockBodySchema, ClockSchema, ErrorSchema, type ClockBody } from '../schemas/admin.js'
-import { formatDateTimeMicros, readSessionTime } from '../store/datetime.js'
+import { formatDateTimeMicros, readClockTime } from '../store/datetime.js'
 
 const TAGS = ['Clock']
 
@@ -18,7 +18,7 @@ const stateOf = (clock: Clock): { now: string, mode: Clock['mode'], speed: numbe
 const apply = (clock: Clock, body: ClockBody): void => {
   let setUs: number | undefined
   if (body.set !== undefined) {
-    const us = readSessionTime(body.set)
+    const us = readClockTime(body.set)
     if (typeof us !== 'number') throw new InvalidError(`field "set": ${us.problem}`)
     setUs = us
   }

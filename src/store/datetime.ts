@@ -8,7 +8,7 @@ const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1
 // pydantic 2.13): year 0, a day that does not exist (month 13, February 30),
 // an hour past 23, a minute or second past 59, an offset past 23:59 (+24:00,
 // +12:60). Years below 100 are taken as written (Date.UTC reads 0050 as 1950).
-export const parseDateTimeMicros = (text: string): number | null => {
+const parseDateTimeExact = (text: string): bigint | null => {
   const m = ISO_DATETIME.exec(text)
   if (m === null) return null
   // Every group but the fraction takes part in every match, hence `zone!`.
@@ -24,7 +24,15 @@ export const parseDateTimeMicros = (text: string): number | null => {
     if (oh > 23 || om > 59) return null
     offsetMinutes = (zone!.startsWith('-') ? -1 : 1) * (oh * 60 + om)
   }
-  return (ms - offsetMinutes * 60_000) * 1000 + Number(frac.padEnd(6, '0'))
+  // In BigInt: beyond about 285 years from 1970 a double holds only some
+  // microseconds exactly (whole milliseconds from year 1 to 9999).
+  return BigInt(ms - offsetMinutes * 60_000) * 1000n + BigInt(frac.padEnd(6, '0'))
+}
+
+// The same as a number of microseconds (rounded where a double cannot hold it).
+export const parseDateTimeMicros = (text: string): number | null => {
+  const exact = parseDateTimeExact(text)
+  return exact === null ? null : Number(exact)
 }
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0')
@@ -42,11 +50,22 @@ const DATE_TIME_EXPECTED = 'expected an RFC 3339 date-time with at most 6 fracti
 const DATE_TIME_TOO_FAR = 'too far from 1970 to keep microseconds exact'
 
 // A session time as fixtures and the control API give it: microseconds since
-// the epoch, or what is wrong with the text. Microseconds stay exact in a JS
-// number only within about 285 years of 1970.
+// the epoch, or what is wrong with the text. Every microsecond is exact in a
+// JS number within about 285 years of 1970; beyond, only those a double holds
+// exactly (whole milliseconds from year 1, which pydantic accepts, to 9999),
+// so years 1-99 are stored as written (docs/fidelity.md §15).
 export const readSessionTime = (text: string): number | { problem: string } => {
-  const us = parseDateTimeMicros(text)
-  if (us === null) return { problem: DATE_TIME_EXPECTED }
-  if (!Number.isSafeInteger(us)) return { problem: DATE_TIME_TOO_FAR }
+  const exact = parseDateTimeExact(text)
+  if (exact === null) return { problem: DATE_TIME_EXPECTED }
+  const us = Number(exact)
+  if (BigInt(us) !== exact) return { problem: DATE_TIME_TOO_FAR }
+  return us
+}
+
+// The emulator clock's instants: arithmetic on them (advances, speeds) needs
+// every microsecond exact, so only those within about 285 years of 1970.
+export const readClockTime = (text: string): number | { problem: string } => {
+  const us = readSessionTime(text)
+  if (typeof us === 'number' && !Number.isSafeInteger(us)) return { problem: DATE_TIME_TOO_FAR }
   return us
 }
