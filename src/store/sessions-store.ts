@@ -38,9 +38,33 @@ interface StoreFailure {
 
 export type Readiness = 'ready' | 'starting' | 'unavailable'
 
+// A list read row by row (a list without limit): its total and the byte
+// length of its sessions' JSON are known up front, so the answer can carry
+// its content-length before the first session is read.
+export interface SessionStream {
+  total: number
+  // How many sessions the stream holds, and the sum of their UTF-8 lengths.
+  count: number
+  bytes: number
+  // Up to `max` more sessions, as List Sessions sends them; [] once done.
+  next: (max: number) => string[]
+  // Ends the read early (the client went away); idempotent.
+  close: () => void
+}
+
 export interface SessionsStore {
   // The page's sessions as List Sessions sends them (JSON text), and the total.
   listSessions: (query: ListQuery) => { sessions: string[], total: number }
+  // The same list, read as it is sent. An open stream sees the data as of
+  // its start: a write first reads what open streams have left into memory
+  // (SQLite refuses writes while a read is in progress on the connection).
+  streamSessions: (query: ListQuery) => SessionStream
+  // "The data as of": a token that changes whenever what listSessions
+  // answers for some query may change (every write; anything else the
+  // answers come to depend on, such as a clock, belongs in it too). Equal
+  // tokens mean equal answers, so finished answers can be kept under it
+  // (src/routes/answer-cache.ts).
+  version: () => string
   listAgents: () => AgentSummary[]
   getAgent: (agentId: string) => AgentRecord | undefined
   hasSession: (sessionId: string) => boolean
@@ -97,6 +121,9 @@ const ORDER_BY: Record<SortKey, Record<SortOrder, string>> = {
 // The page and count queries, exported so a test can check their query plans.
 export const pageSql = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): string =>
   `SELECT json FROM sessions WHERE ${filtered ? 'agent_id = ? AND status = ?' : 'agent_id = ?'} ORDER BY ${ORDER_BY[sortBy][sortOrder]} LIMIT ? OFFSET ?`
+// The byte length of a page's sessions, for a streamed answer's content-length.
+export const pageBytesSql = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): string =>
+  `SELECT coalesce(sum(octet_length(json)), 0) FROM (${pageSql(filtered, sortBy, sortOrder)})`
 export const COUNT_SQL = {
   all: 'SELECT count(*) AS n FROM sessions WHERE agent_id = ?',
   filtered: 'SELECT count(*) AS n FROM sessions WHERE agent_id = ? AND status = ?'
@@ -137,6 +164,15 @@ export const openSessionsStore = (path: string): SessionsStore => {
     },
     // With the status fixed by the filter, the status sort is the start_time sort.
     filtered: { asc: page(true, 'start_time', 'asc'), desc: page(true, 'start_time', 'desc') }
+  }
+  const bytes = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): Database.Statement<unknown[], number> =>
+    db.prepare<unknown[], number>(pageBytesSql(filtered, sortBy, sortOrder)).pluck()
+  const pageBytes = {
+    all: {
+      start_time: { asc: bytes(false, 'start_time', 'asc'), desc: bytes(false, 'start_time', 'desc') },
+      status: { asc: bytes(false, 'status', 'asc'), desc: bytes(false, 'status', 'desc') }
+    },
+    filtered: { asc: bytes(true, 'start_time', 'asc'), desc: bytes(true, 'start_time', 'desc') }
   }
   const countAll = db.prepare<[string], { n: number }>(COUNT_SQL.all)
   const countFiltered = db.prepare<[string, string], { n: number }>(COUNT_SQL.filtered)
@@ -193,6 +229,65 @@ export const openSessionsStore = (path: string): SessionsStore => {
     for (const statement of restore) statement.run()
   })
 
+  // Open streams' iterators; a write (or anything else SQLite refuses while
+  // they are open) first reads what they have left into memory.
+  const detachers = new Set<() => void>()
+  const detachStreams = (): void => {
+    for (const detach of detachers) detach()
+  }
+  // Bumped by every write (src/routes/answer-cache.ts keys answers on it).
+  let generation = 0
+  const writing = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A): R => {
+    detachStreams()
+    generation++
+    return fn(...args)
+  }
+
+  const total = (filtered: boolean, agentId: string, status: string | null): number =>
+    filtered ? countFiltered.get(agentId, status!)!.n : countAll.get(agentId)!.n
+
+  const streamSessions = ({ agentId, status, sortBy, sortOrder, offset, limit }: ListQuery): SessionStream => {
+    const filtered = status !== null
+    const n = total(filtered, agentId, status)
+    const range = clampPage(offset, limit, n)
+    const count = Math.max(0, Math.min(range.limit, n - range.offset))
+    if (count === 0) return { total: n, count: 0, bytes: 0, next: () => [], close: () => {} }
+    const args = filtered ? [agentId, status, range.limit, range.offset] : [agentId, range.limit, range.offset]
+    const byteLength = (filtered ? pageBytes.filtered[sortOrder] : pageBytes.all[sortBy][sortOrder]).get(...args)!
+    let rows: Iterator<string> | null = (filtered ? pages.filtered[sortOrder] : pages.all[sortBy][sortOrder]).iterate(...args)
+    // What a write read ahead of it, when one came while the stream was open.
+    let rest: string[] | null = null
+    const close = (): void => {
+      detachers.delete(detach)
+      rows?.return?.()
+      rows = null
+    }
+    const detach = (): void => {
+      rest = []
+      for (let row = rows!.next(); row.done !== true; row = rows!.next()) rest.push(row.value)
+      close()
+    }
+    detachers.add(detach)
+    return {
+      total: n,
+      count,
+      bytes: byteLength,
+      // A database failure mid-read is recorded like any other call's.
+      next: guarded((max: number): string[] => {
+        if (rest !== null) return rest.splice(0, max)
+        const out: string[] = []
+        // eslint-disable-next-line no-unmodified-loop-condition -- close() clears `rows`
+        while (rows !== null && out.length < max) {
+          const row = rows.next()
+          if (row.done === true) close()
+          else out.push(row.value)
+        }
+        return out
+      }),
+      close
+    }
+  }
+
   let failure: StoreFailure | null = null
   const reportedKinds = new Set<string>()
   const listeners: Array<(failure: StoreFailure) => void> = []
@@ -217,34 +312,37 @@ export const openSessionsStore = (path: string): SessionsStore => {
   }
 
   // The calls that touch the database, each guarded below.
-  const methods: Omit<SessionsStore, 'close' | 'open' | 'failure' | 'onFailure' | 'readiness'> = {
+  const methods: Omit<SessionsStore, 'close' | 'open' | 'failure' | 'onFailure' | 'readiness' | 'version'> = {
     listSessions: ({ agentId, status, sortBy, sortOrder, offset, limit }) => {
       const filtered = status !== null
-      const total = filtered ? countFiltered.get(agentId, status)!.n : countAll.get(agentId)!.n
-      const range = clampPage(offset, limit, total)
-      if (range.offset >= total || range.limit === 0) return { sessions: [], total }
+      const n = total(filtered, agentId, status)
+      const range = clampPage(offset, limit, n)
+      if (range.offset >= n || range.limit === 0) return { sessions: [], total: n }
       const sessions = filtered
         ? pages.filtered[sortOrder].all(agentId, status, range.limit, range.offset)
         : pages.all[sortBy][sortOrder].all(agentId, range.limit, range.offset)
-      return { sessions, total }
+      return { sessions, total: n }
     },
+    streamSessions,
     listAgents: () => agents.all(),
     getAgent: (agentId) => agentById.get(agentId),
     hasSession: (sessionId) => anySession.get(sessionId) !== undefined,
     isEmpty: () => anyAgent.get() === undefined,
-    replaceAll: (agentList, sessions) => { replaceAll(agentList, sessions) },
-    insertSessions: (agent, sessions) => insertSessions(agent, sessions),
-    deleteSessions: (agentId) => deleteAgentSessions.run(agentId).changes,
-    deleteSession: (agentId, sessionId) => deleteAgentSession.run(agentId, sessionId).changes,
-    takeSnapshot: () => { takeSnapshot() },
-    restoreSnapshot: () => { restoreSnapshot() }
+    replaceAll: writing((agentList, sessions) => { replaceAll(agentList, sessions) }),
+    insertSessions: writing((agent, sessions) => insertSessions(agent, sessions)),
+    deleteSessions: writing((agentId) => deleteAgentSessions.run(agentId).changes),
+    deleteSession: writing((agentId, sessionId) => deleteAgentSession.run(agentId, sessionId).changes),
+    // Writes the temp database only: the data List Sessions answers stays as it is.
+    takeSnapshot: () => { detachStreams(); takeSnapshot() },
+    restoreSnapshot: writing(() => { restoreSnapshot() })
   }
   const isEmpty = guarded(methods.isEmpty)
-  const dropCache = guarded(() => { db.pragma('shrink_memory') })
+  const dropCache = guarded(() => { detachStreams(); db.pragma('shrink_memory') })
 
   return {
     ...Object.fromEntries(Object.entries(methods).map(([name, fn]) => [name, guarded(fn as (...args: unknown[]) => unknown)])) as typeof methods,
-    close: () => { db.close() },
+    version: () => String(generation),
+    close: () => { detachStreams(); db.close() },
     get open () { return db.open },
     get failure () { return failure },
     onFailure: (listener) => { listeners.push(listener) },
