@@ -43,15 +43,16 @@ export const listBodyLength = (count: number, sessionBytes: number, total: numbe
 const listBodyStream = (stream: SessionStream): Readable => {
   let opened = false
   return new Readable({
+    // A streamed list has at least one session (a short one is sent whole).
     read () {
       const sessions = stream.next(STREAM_CHUNK_SESSIONS)
-      if (sessions.length > 0) {
-        this.push(Buffer.from(`${opened ? ',' : '{"data":['}${sessions.join(',')}`))
-        opened = true
+      if (sessions.length === 0) {
+        this.push(`],"total":${stream.total}}`)
+        this.push(null)
         return
       }
-      this.push(`${opened ? '' : '{"data":['}],"total":${stream.total}}`)
-      this.push(null)
+      this.push(Buffer.from(`${opened ? ',' : '{"data":['}${sessions.join(',')}`))
+      opened = true
     },
     destroy (err, callback) {
       stream.close()

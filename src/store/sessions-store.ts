@@ -259,7 +259,9 @@ export const openSessionsStore = (path: string): SessionsStore => {
     let rest: string[] | null = null
     const close = (): void => {
       detachers.delete(detach)
-      rows?.return?.()
+      if (rows === null) return
+      // better-sqlite3's iterators have return(): it resets the statement.
+      rows.return!()
       rows = null
     }
     const detach = (): void => {
