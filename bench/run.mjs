@@ -125,8 +125,8 @@ const waitForLine = (child, match) => new Promise((resolve, reject) => {
 
 const LISTENING = /^Server listening at http:\/\/127\.0\.0\.1:(\d+)$/
 
-const startEmulator = async () => {
-  const child = spawnChild([CLI, '--port', '0', '--host', HOST])
+const startEmulator = async (extraArgs = []) => {
+  const child = spawnChild([CLI, '--port', '0', '--host', HOST, ...extraArgs])
   const port = await waitForLine(child, (line) => {
     const m = typeof line.msg === 'string' ? LISTENING.exec(line.msg) : null
     return m ? Number(m[1]) : undefined
@@ -382,9 +382,16 @@ const main = async () => {
   }
   log(`bench: the ceiling answers the same ${Buffer.byteLength(bareBytes, 'latin1')} bytes as the emulator (Date aside)`)
 
+  // The journal's cost: the same page query against a second emulator that
+  // keeps no journal (--journal-size 0); every other scenario journals.
+  const noJournal = await startEmulator(['--journal-size', '0'])
+  log(`bench: emulator without journal pid ${noJournal.pid} on port ${noJournal.port}`)
+  if (SCALE) await postJson(noJournal.port, '/__admin/seed', { seed: START_SEED, sessions_per_agent: SCALE })
+
   const mix = mixQueries(mixOffsets)
   const scenarios = [
     { name: 'page', path: PAGE, expect: 200 },
+    { name: 'page-no-journal', path: PAGE, expect: 200, server: noJournal },
     { name: 'first-page', path: `${AGENT_PATH}?limit=20`, expect: 200 },
     { name: 'deep-page', path: `${AGENT_PATH}?offset=${deepOffset}&limit=20`, expect: 200 },
     { name: '422', path: `${AGENT_PATH}?limit=0`, expect: 422 },
@@ -394,13 +401,13 @@ const main = async () => {
 
   log(`bench: warming up (${WARM_UP_SECONDS} s per scenario)`)
   await load(bare, ceilingScenario, WARM_UP_SECONDS)
-  for (const scenario of scenarios) await load(emulator, { ...scenario, sent: undefined }, WARM_UP_SECONDS)
+  for (const scenario of scenarios) await load(scenario.server ?? emulator, { ...scenario, sent: undefined }, WARM_UP_SECONDS)
 
   const runs = Object.fromEntries(scenarios.map((s) => [s.name, { ceiling: [], emulator: [] }]))
   for (let r = 1; r <= ROUNDS; r++) {
     for (const scenario of scenarios) {
       const c = await load(bare, ceilingScenario, DURATION)
-      const e = await load(emulator, scenario, DURATION)
+      const e = await load(scenario.server ?? emulator, scenario, DURATION)
       runs[scenario.name].ceiling.push(c)
       runs[scenario.name].emulator.push(e)
       log(`  round ${r} ${scenario.name.padEnd(10)} ceiling ${String(c.req_per_cpu_second).padStart(6)} req/CPU-s, emulator ${String(e.req_per_cpu_second).padStart(6)} req/CPU-s (ratio ${c.req_per_cpu_second > 0 ? (e.req_per_cpu_second / c.req_per_cpu_second).toFixed(2) : '-'})`)
@@ -408,7 +415,9 @@ const main = async () => {
   }
 
   const memoryAtEnd = memory(emulator.pid)
+  const noJournalMemory = memory(noJournal.pid)
   const bareMemory = memory(bare.pid)
+  await stopChild(noJournal.child)
   await stopChild(bare.child)
   await stopChild(emulator.child)
 
@@ -446,6 +455,7 @@ const main = async () => {
       const emu = summarise(runs[s.name].emulator)
       return {
         name: s.name,
+        ...(s.server === noJournal ? { emulator_args: '--journal-size 0' } : {}),
         query: s.path ?? `${s.queries.length} distinct page queries in turn (${s.sent.size} sent), e.g. ${s.queries.slice(0, 3).join(' ')}`,
         expected_status: s.expect,
         ratio: ceiling.req_per_cpu_second > 0 ? round(emu.req_per_cpu_second / ceiling.req_per_cpu_second, 3) : null,
@@ -456,6 +466,7 @@ const main = async () => {
     memory: {
       emulator_at_start: memoryAtStart,
       emulator_at_end: memoryAtEnd,
+      emulator_without_journal_at_end: noJournalMemory,
       ceiling_at_end: bareMemory
     },
     cold_start: {

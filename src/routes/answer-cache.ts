@@ -30,7 +30,7 @@ export interface AnswerCacheLimits {
 // About 1,000 default pages of 20 sessions (10 KB each), 8 MiB at most: a
 // bound on memory, not a working set. An answer over a sixteenth of the
 // bytes is not kept at all.
-export const ANSWER_CACHE_LIMITS: AnswerCacheLimits = { maxEntries: 1024, maxBytes: 8 * 1024 * 1024 }
+const ANSWER_CACHE_LIMITS: AnswerCacheLimits = { maxEntries: 1024, maxBytes: 8 * 1024 * 1024 }
 
 // Lengths make every field's boundary unambiguous (an agent_id or a status
 // may hold any character).

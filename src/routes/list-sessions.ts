@@ -35,7 +35,7 @@ const WHOLE_BYTES = 256 * 1024
 
 // The bytes sessionListBody would write, without building them: `{"data":[`,
 // the sessions and their commas, `],"total":N}`.
-export const listBodyLength = (count: number, sessionBytes: number, total: number): number =>
+const listBodyLength = (count: number, sessionBytes: number, total: number): number =>
   9 + sessionBytes + Math.max(0, count - 1) + 10 + String(total).length + 1
 
 // sessionListBody's bytes, chunk by chunk; the store's read ends with the

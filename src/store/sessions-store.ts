@@ -122,7 +122,7 @@ const ORDER_BY: Record<SortKey, Record<SortOrder, string>> = {
 export const pageSql = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): string =>
   `SELECT json FROM sessions WHERE ${filtered ? 'agent_id = ? AND status = ?' : 'agent_id = ?'} ORDER BY ${ORDER_BY[sortBy][sortOrder]} LIMIT ? OFFSET ?`
 // The byte length of a page's sessions, for a streamed answer's content-length.
-export const pageBytesSql = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): string =>
+const pageBytesSql = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): string =>
   `SELECT coalesce(sum(octet_length(json)), 0) FROM (${pageSql(filtered, sortBy, sortOrder)})`
 export const COUNT_SQL = {
   all: 'SELECT count(*) AS n FROM sessions WHERE agent_id = ?',
