@@ -11,6 +11,10 @@
 // turns (A B A B) so drift hits both alike, and the figure that matters is
 // the ratio emulator / ceiling per scenario.
 //
+// --prism FILE: Prism's CLI script (node_modules/@stoplight/prism-cli's
+// `prism`, installed apart), mocking openapi/ on the page query as one more
+// scenario; off when not given.
+//
 // Flags: --duration S (5) --connections C (50) --rounds R (2) --scale N (off:
 // the default dataset) --out FILE (bench/results.json).
 import autocannon from 'autocannon'
@@ -52,6 +56,7 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '50' },
     rounds: { type: 'string', default: '2' },
     scale: { type: 'string' },
+    prism: { type: 'string' },
     out: { type: 'string', default: join(ROOT, 'bench', 'results.json') }
   },
   strict: true
@@ -388,6 +393,22 @@ const main = async () => {
   log(`bench: emulator without journal pid ${noJournal.pid} on port ${noJournal.port}`)
   if (SCALE) await postJson(noJournal.port, '/__admin/seed', { seed: START_SEED, sessions_per_agent: SCALE })
 
+  // Prism serves the spec's paths below its own root (no /v2), with the
+  // spec's example, not this data: only its cost per answer compares.
+  let prism
+  if (flags.prism !== undefined) {
+    const port = await freePort()
+    const child = spawnChild([flags.prism, 'mock', '-p', String(port), '-h', HOST, join(ROOT, 'openapi', 'meibel-api-v2.list-sessions.yaml')])
+    child.stdout.resume()
+    prism = { child, pid: child.pid, port }
+    const start = performance.now()
+    while ((await httpRequest(port, PAGE.slice(3), { headers: KEY }).catch(() => undefined))?.status !== 200) {
+      if (performance.now() - start > 30_000) throw new Error('Prism did not answer within 30 s')
+      await sleep(100)
+    }
+    log(`bench: Prism pid ${prism.pid} on port ${prism.port}`)
+  }
+
   const mix = mixQueries(mixOffsets)
   const scenarios = [
     { name: 'page', path: PAGE, expect: 200 },
@@ -395,7 +416,8 @@ const main = async () => {
     { name: 'first-page', path: `${AGENT_PATH}?limit=20`, expect: 200 },
     { name: 'deep-page', path: `${AGENT_PATH}?offset=${deepOffset}&limit=20`, expect: 200 },
     { name: '422', path: `${AGENT_PATH}?limit=0`, expect: 422 },
-    { name: 'mix', queries: mix, expect: 200, sent: new Set() }
+    { name: 'mix', queries: mix, expect: 200, sent: new Set() },
+    ...(prism === undefined ? [] : [{ name: 'prism-page', path: PAGE.slice(3), expect: 200, server: prism }])
   ]
   const ceilingScenario = { name: 'ceiling', path: PAGE, expect: 200 }
 
@@ -417,6 +439,8 @@ const main = async () => {
   const memoryAtEnd = memory(emulator.pid)
   const noJournalMemory = memory(noJournal.pid)
   const bareMemory = memory(bare.pid)
+  const prismMemory = prism === undefined ? null : memory(prism.pid)
+  if (prism !== undefined) await stopChild(prism.child)
   await stopChild(noJournal.child)
   await stopChild(bare.child)
   await stopChild(emulator.child)
@@ -456,6 +480,7 @@ const main = async () => {
       return {
         name: s.name,
         ...(s.server === noJournal ? { emulator_args: '--journal-size 0' } : {}),
+        ...(s.server === prism && prism !== undefined ? { server: `Prism ${flags.prism} mock openapi/meibel-api-v2.list-sessions.yaml (the spec's example answer, not this data)` } : {}),
         query: s.path ?? `${s.queries.length} distinct page queries in turn (${s.sent.size} sent), e.g. ${s.queries.slice(0, 3).join(' ')}`,
         expected_status: s.expect,
         ratio: ceiling.req_per_cpu_second > 0 ? round(emu.req_per_cpu_second / ceiling.req_per_cpu_second, 3) : null,
@@ -467,6 +492,7 @@ const main = async () => {
       emulator_at_start: memoryAtStart,
       emulator_at_end: memoryAtEnd,
       emulator_without_journal_at_end: noJournalMemory,
+      prism_at_end: prismMemory,
       ceiling_at_end: bareMemory
     },
     cold_start: {
