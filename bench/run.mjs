@@ -480,7 +480,7 @@ const main = async () => {
       return {
         name: s.name,
         ...(s.server === noJournal ? { emulator_args: '--journal-size 0' } : {}),
-        ...(s.server === prism && prism !== undefined ? { server: `Prism ${flags.prism} mock openapi/meibel-api-v2.list-sessions.yaml (the spec's example answer, not this data)` } : {}),
+        ...(s.server === prism && prism !== undefined ? { server: 'Prism (--prism) mock openapi/meibel-api-v2.list-sessions.yaml (the spec\'s example answer, not this data)' } : {}),
         query: s.path ?? `${s.queries.length} distinct page queries in turn (${s.sent.size} sent), e.g. ${s.queries.slice(0, 3).join(' ')}`,
         expected_status: s.expect,
         ratio: ceiling.req_per_cpu_second > 0 ? round(emu.req_per_cpu_second / ceiling.req_per_cpu_second, 3) : null,
