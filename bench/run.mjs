@@ -11,6 +11,10 @@
 // turns (A B A B) so drift hits both alike, and the figure that matters is
 // the ratio emulator / ceiling per scenario.
 //
+// --prism FILE: Prism's CLI script (node_modules/@stoplight/prism-cli's
+// `prism`, installed apart), mocking openapi/ on the page query as one more
+// scenario; off when not given.
+//
 // Flags: --duration S (5) --connections C (50) --rounds R (2) --scale N (off:
 // the default dataset) --clock MODE and --clock-speed N (passed to the
 // emulator: the cost of live sessions) --out FILE (bench/results.json).
@@ -55,6 +59,7 @@ const { values: flags } = parseArgs({
     scale: { type: 'string' },
     clock: { type: 'string', default: 'pinned' },
     'clock-speed': { type: 'string', default: '1' },
+    prism: { type: 'string' },
     out: { type: 'string', default: join(ROOT, 'bench', 'results.json') }
   },
   strict: true
@@ -130,8 +135,8 @@ const waitForLine = (child, match) => new Promise((resolve, reject) => {
 
 const LISTENING = /^Server listening at http:\/\/127\.0\.0\.1:(\d+)$/
 
-const startEmulator = async () => {
-  const child = spawnChild([CLI, '--port', '0', '--host', HOST, ...CLOCK_ARGS])
+const startEmulator = async (extraArgs = []) => {
+  const child = spawnChild([CLI, '--port', '0', '--host', HOST, ...CLOCK_ARGS, ...extraArgs])
   const port = await waitForLine(child, (line) => {
     const m = typeof line.msg === 'string' ? LISTENING.exec(line.msg) : null
     return m ? Number(m[1]) : undefined
@@ -387,25 +392,49 @@ const main = async () => {
   }
   log(`bench: the ceiling answers the same ${Buffer.byteLength(bareBytes, 'latin1')} bytes as the emulator (Date aside)`)
 
+  // The journal's cost: the same page query against a second emulator that
+  // keeps no journal (--journal-size 0); every other scenario journals.
+  const noJournal = await startEmulator(['--journal-size', '0'])
+  log(`bench: emulator without journal pid ${noJournal.pid} on port ${noJournal.port}`)
+  if (SCALE) await postJson(noJournal.port, '/__admin/seed', { seed: START_SEED, sessions_per_agent: SCALE })
+
+  // Prism serves the spec's paths below its own root (no /v2), with the
+  // spec's example, not this data: only its cost per answer compares.
+  let prism
+  if (flags.prism !== undefined) {
+    const port = await freePort()
+    const child = spawnChild([flags.prism, 'mock', '-p', String(port), '-h', HOST, join(ROOT, 'openapi', 'meibel-api-v2.list-sessions.yaml')])
+    child.stdout.resume()
+    prism = { child, pid: child.pid, port }
+    const start = performance.now()
+    while ((await httpRequest(port, PAGE.slice(3), { headers: KEY }).catch(() => undefined))?.status !== 200) {
+      if (performance.now() - start > 30_000) throw new Error('Prism did not answer within 30 s')
+      await sleep(100)
+    }
+    log(`bench: Prism pid ${prism.pid} on port ${prism.port}`)
+  }
+
   const mix = mixQueries(mixOffsets)
   const scenarios = [
     { name: 'page', path: PAGE, expect: 200 },
+    { name: 'page-no-journal', path: PAGE, expect: 200, server: noJournal },
     { name: 'first-page', path: `${AGENT_PATH}?limit=20`, expect: 200 },
     { name: 'deep-page', path: `${AGENT_PATH}?offset=${deepOffset}&limit=20`, expect: 200 },
     { name: '422', path: `${AGENT_PATH}?limit=0`, expect: 422 },
-    { name: 'mix', queries: mix, expect: 200, sent: new Set() }
+    { name: 'mix', queries: mix, expect: 200, sent: new Set() },
+    ...(prism === undefined ? [] : [{ name: 'prism-page', path: PAGE.slice(3), expect: 200, server: prism }])
   ]
   const ceilingScenario = { name: 'ceiling', path: PAGE, expect: 200 }
 
   log(`bench: warming up (${WARM_UP_SECONDS} s per scenario)`)
   await load(bare, ceilingScenario, WARM_UP_SECONDS)
-  for (const scenario of scenarios) await load(emulator, { ...scenario, sent: undefined }, WARM_UP_SECONDS)
+  for (const scenario of scenarios) await load(scenario.server ?? emulator, { ...scenario, sent: undefined }, WARM_UP_SECONDS)
 
   const runs = Object.fromEntries(scenarios.map((s) => [s.name, { ceiling: [], emulator: [] }]))
   for (let r = 1; r <= ROUNDS; r++) {
     for (const scenario of scenarios) {
       const c = await load(bare, ceilingScenario, DURATION)
-      const e = await load(emulator, scenario, DURATION)
+      const e = await load(scenario.server ?? emulator, scenario, DURATION)
       runs[scenario.name].ceiling.push(c)
       runs[scenario.name].emulator.push(e)
       log(`  round ${r} ${scenario.name.padEnd(10)} ceiling ${String(c.req_per_cpu_second).padStart(6)} req/CPU-s, emulator ${String(e.req_per_cpu_second).padStart(6)} req/CPU-s (ratio ${c.req_per_cpu_second > 0 ? (e.req_per_cpu_second / c.req_per_cpu_second).toFixed(2) : '-'})`)
@@ -413,7 +442,11 @@ const main = async () => {
   }
 
   const memoryAtEnd = memory(emulator.pid)
+  const noJournalMemory = memory(noJournal.pid)
   const bareMemory = memory(bare.pid)
+  const prismMemory = prism === undefined ? null : memory(prism.pid)
+  if (prism !== undefined) await stopChild(prism.child)
+  await stopChild(noJournal.child)
   await stopChild(bare.child)
   await stopChild(emulator.child)
 
@@ -453,6 +486,8 @@ const main = async () => {
       const emu = summarise(runs[s.name].emulator)
       return {
         name: s.name,
+        ...(s.server === noJournal ? { emulator_args: '--journal-size 0' } : {}),
+        ...(s.server === prism && prism !== undefined ? { server: 'Prism (--prism) mock openapi/meibel-api-v2.list-sessions.yaml (the spec\'s example answer, not this data)' } : {}),
         query: s.path ?? `${s.queries.length} distinct page queries in turn (${s.sent.size} sent), e.g. ${s.queries.slice(0, 3).join(' ')}`,
         expected_status: s.expect,
         ratio: ceiling.req_per_cpu_second > 0 ? round(emu.req_per_cpu_second / ceiling.req_per_cpu_second, 3) : null,
@@ -463,6 +498,8 @@ const main = async () => {
     memory: {
       emulator_at_start: memoryAtStart,
       emulator_at_end: memoryAtEnd,
+      emulator_without_journal_at_end: noJournalMemory,
+      prism_at_end: prismMemory,
       ceiling_at_end: bareMemory
     },
     cold_start: {

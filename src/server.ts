@@ -215,19 +215,23 @@ export const buildServer = async (config: Config, { logStream, deadline, termina
     app.log.info('no longer accepting connections')
     done()
   })
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // Synchronous, and a no-op for answers that set their headers in this
+  // order already (src/fastapi/json-reply.ts): no promise per request.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close')
     const type = reply.getHeader('content-type')
-    if (type === FASTIFY_JSON || type === JSON_CONTENT_TYPE) {
+    const length = reply.getHeader('content-length')
+    if ((type === FASTIFY_JSON || type === JSON_CONTENT_TYPE) && (closing || length === undefined)) {
       // Starlette's header order: content-length, then content-type, after
       // any header the response set itself (www-authenticate, allow). An
       // empty content-length holds its place; Fastify fills in the byte
       // length right after this hook, as it would anyway.
       reply.removeHeader('content-type')
-      reply.header('content-length', '')
+      reply.removeHeader('content-length')
+      reply.header('content-length', length ?? '')
       reply.header('content-type', JSON_CONTENT_TYPE)
     }
-    return payload
+    done(null, payload)
   })
   // The emulated API takes no request body; bodies are never parsed, so a
   // POST with any content type reaches the 405 like in FastAPI.

@@ -1,7 +1,8 @@
 // FastAPI's APIKeyHeader(name="Meibel-API-Key") check, as an onRequest hook
 // so it runs after routing and before query validation (§3 ORDER).
-import type { FastifyReply, onRequestAsyncHookHandler } from 'fastify'
-import { API_KEY_CHALLENGE, INVALID_API_KEY_BODY, JSON_CONTENT_TYPE, NOT_AUTHENTICATED_BODY } from './errors.js'
+import type { FastifyReply, onRequestHookHandler } from 'fastify'
+import { API_KEY_CHALLENGE, INVALID_API_KEY_BODY, NOT_AUTHENTICATED_BODY } from './errors.js'
+import { sendJsonBytes } from './json-reply.js'
 
 const API_KEY_HEADER = 'meibel-api-key'
 
@@ -31,22 +32,27 @@ const firstHeader = (rawHeaders: readonly string[], lowerName: string): string |
 // rejects the empty string (§7).
 const trimOws = (value: string): string => value.replace(/^[ \t]+|[ \t]+$/g, '')
 
-const unauthorized = (reply: FastifyReply, body: string): FastifyReply =>
-  reply.code(401).header('www-authenticate', API_KEY_CHALLENGE).type(JSON_CONTENT_TYPE).send(body)
+const notAuthenticated = Buffer.from(NOT_AUTHENTICATED_BODY)
+const invalidApiKey = Buffer.from(INVALID_API_KEY_BODY)
+
+const unauthorized = (reply: FastifyReply, body: Buffer): void => {
+  sendJsonBytes(reply.code(401).header('www-authenticate', API_KEY_CHALLENGE), body)
+}
 
 // `scopes` null: any non-empty key passes, as APIKeyHeader itself does, and
 // owns every agent. The routes' plugin decorates the request with
 // `agentScope: null` (src/routes/emulated-routes.ts).
-export const makeApiKeyHook = (scopes: ApiKeyScopes | null): onRequestAsyncHookHandler =>
-  async (request, reply) => {
+export const makeApiKeyHook = (scopes: ApiKeyScopes | null): onRequestHookHandler =>
+  // Synchronous (no promise per request); a hook that answers does not call done.
+  (request, reply, done) => {
     const raw = firstHeader(request.raw.rawHeaders, API_KEY_HEADER)
     const key = raw === undefined ? '' : trimOws(raw)
-    // An async hook that answers returns the reply, so the request stops here.
-    if (key === '') return unauthorized(reply, NOT_AUTHENTICATED_BODY)
-    if (scopes === null) return undefined
-    const scope = scopes.get(key)
-    // Emulator's choice for a wrong key (§11.3), see README "Where the emulator decides".
-    if (scope === undefined) return unauthorized(reply, INVALID_API_KEY_BODY)
-    request.agentScope = scope
-    return undefined
+    if (key === '') return unauthorized(reply, notAuthenticated)
+    if (scopes !== null) {
+      const scope = scopes.get(key)
+      // Emulator's choice for a wrong key (§11.3), see README "Where the emulator decides".
+      if (scope === undefined) return unauthorized(reply, invalidApiKey)
+      request.agentScope = scope
+    }
+    done()
   }

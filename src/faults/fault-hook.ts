@@ -5,8 +5,7 @@
 // because such failures do not depend on credentials, and a test can then
 // fault a request without a valid key. A matching rule wins over the
 // request's Prefer header.
-import { setTimeout as sleep } from 'node:timers/promises'
-import type { onRequestAsyncHookHandler } from 'fastify'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify'
 import { JSON_CONTENT_TYPE } from '../fastapi/errors.js'
 import { bodyAllowedForStatus, httpExceptionBody } from '../fastapi/status-phrases.js'
 import type { Journal } from '../journal/request-journal.js'
@@ -32,6 +31,8 @@ export interface FaultHookOptions {
 }
 
 const NO_HEADERS: FaultPlan['headers'] = []
+// The deadline of a server built without one (tests, the programmatic API without start).
+const NEVER = new AbortController().signal
 
 const preferPlan = (header: string | undefined, listed: ReadonlySet<number>): FaultPlan | null => {
   if (header === undefined) return null
@@ -42,25 +43,37 @@ const preferPlan = (header: string | undefined, listed: ReadonlySet<number>): Fa
   return { fault: 'prefer', delayMs: delayMs ?? 0, drop: false, headers: NO_HEADERS, status: code, payload, contentType: JSON_CONTENT_TYPE }
 }
 
-// Answering instead of the route returns the reply, so Fastify stops there.
-export const makeFaultHook = ({ rules, journal, listed, deadline }: FaultHookOptions): onRequestAsyncHookHandler =>
-  async (request, reply) => {
+// Synchronous (no promise per request); answering instead of the route
+// sends the reply without calling done, so Fastify stops there. A delay
+// ends early when the deadline aborts (also one aborted already).
+export const makeFaultHook = ({ rules, journal, listed, deadline = NEVER }: FaultHookOptions): onRequestHookHandler =>
+  (request, reply, done) => {
     const { agent_id: agentId } = request.params as { agent_id: string }
     // Node joins repeated Prefer headers with ", ", which RFC 7240 reads as one list.
     const plan = rules?.take(agentId, request.query as Record<string, string>) ?? preferPlan(request.headers.prefer as string | undefined, listed)
-    if (plan === null) return
+    if (plan === null) { done(); return }
     request.faultId = plan.fault
-    if (plan.delayMs > 0) await sleep(plan.delayMs, undefined, { signal: deadline }).catch(() => undefined)
-    if (plan.drop) {
-      reply.hijack()
-      request.raw.socket.destroy()
-      journal?.record(request, null, reply.elapsedTime)
-      return
+    if (plan.delayMs === 0 || deadline.aborted) { apply(plan, request, reply, done, journal); return }
+    const end = (): void => {
+      clearTimeout(timer)
+      deadline.removeEventListener('abort', end)
+      apply(plan, request, reply, done, journal)
     }
-    for (const [name, value] of plan.headers) reply.header(name, value)
-    if (plan.status === null) return
-    reply.code(plan.status)
-    if (plan.payload === null) return reply.send()
-    if (plan.contentType !== null) reply.type(plan.contentType)
-    return reply.send(plan.payload)
+    const timer = setTimeout(end, plan.delayMs)
+    deadline.addEventListener('abort', end)
   }
+
+const apply = (plan: FaultPlan, request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, journal: Journal | null): void => {
+  if (plan.drop) {
+    reply.hijack()
+    request.raw.socket.destroy()
+    journal?.record(request, null, reply.elapsedTime)
+    return
+  }
+  for (const [name, value] of plan.headers) reply.header(name, value)
+  if (plan.status === null) { done(); return }
+  reply.code(plan.status)
+  if (plan.payload === null) { reply.send(); return }
+  if (plan.contentType !== null) reply.type(plan.contentType)
+  reply.send(plan.payload)
+}

@@ -1,17 +1,19 @@
 // List Sessions, at its entry in src/routes/emulated-routes.ts. Glue only:
 // routing, key and query checks run as hooks and the validator before the handler.
-import type { FastifyPluginAsync } from 'fastify'
+import { Readable } from 'node:stream'
+import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { makeApiKeyHook } from '../fastapi/api-key.js'
-import { JSON_CONTENT_TYPE } from '../fastapi/errors.js'
+import { sendJsonBytes, setJsonHeaders } from '../fastapi/json-reply.js'
 import { compileQueryValidator } from '../fastapi/query-validator.js'
 import {
   HTTPValidationErrorSchema, ListSessionsParamsSchema, ListSessionsQuerySchema, SESSION_STATUSES,
   SessionListResponseSchema, SORT_FIELDS, type ListSessionsQuery
 } from '../schemas/list-sessions.js'
 import { sessionListBody } from '../schemas/serialize.js'
-import type { ListQuery } from '../store/sessions-store.js'
+import type { ListQuery, SessionStream } from '../store/sessions-store.js'
+import { answerKey, makeAnswerCache } from './answer-cache.js'
 import type { EmulatedRouteOptions } from './operation.js'
 
 // The operation's responses, as the spec lists them.
@@ -23,7 +25,41 @@ const LISTED_STATUSES: ReadonlySet<number> = new Set(Object.keys(RESPONSES).map(
 
 // What an unknown agent gets; also what a key gets for an agent it does not
 // own, so no key learns anything about another tenant's data.
-const EMPTY_LIST = sessionListBody([], 0)
+const EMPTY_LIST = Buffer.from(sessionListBody([], 0))
+
+// A list without limit is read from the store and written in chunks of this
+// many sessions, so its memory stays flat whatever its size; one whose
+// sessions add up to at most this many bytes is sent (and kept) whole.
+const STREAM_CHUNK_SESSIONS = 256
+const WHOLE_BYTES = 256 * 1024
+
+// The bytes sessionListBody would write, without building them: `{"data":[`,
+// the sessions and their commas, `],"total":N}`.
+const listBodyLength = (count: number, sessionBytes: number, total: number): number =>
+  9 + sessionBytes + Math.max(0, count - 1) + 10 + String(total).length + 1
+
+// sessionListBody's bytes, chunk by chunk; the store's read ends with the
+// stream (also when the client goes away).
+const listBodyStream = (stream: SessionStream): Readable => {
+  let opened = false
+  return new Readable({
+    // A streamed list has at least one session (a short one is sent whole).
+    read () {
+      const sessions = stream.next(STREAM_CHUNK_SESSIONS)
+      if (sessions.length === 0) {
+        this.push(`],"total":${stream.total}}`)
+        this.push(null)
+        return
+      }
+      this.push(Buffer.from(`${opened ? ',' : '{"data":['}${sessions.join(',')}`))
+      opened = true
+    },
+    destroy (err, callback) {
+      stream.close()
+      callback(err)
+    }
+  })
+}
 
 // The emulator's reading of the validated query (README "Where the emulator
 // decides"): an unknown sort_by sorts by start_time, an empty status is no filter.
@@ -42,6 +78,38 @@ const passThrough = (): true => true
 // An empty agent_id never gets here: Starlette's `[^/]+` does not match it
 // (src/fastapi/routing.ts, makeEmptyParamHook).
 export const listSessionsRoute: FastifyPluginAsync<EmulatedRouteOptions> = async (app, { route, store, apiKeys, strict, faults }) => {
+  const cache = makeAnswerCache()
+  // Kept only when the read saw the data `asOf` names: a live clock may have
+  // moved between the token and the read (which then names a later instant).
+  const keep = (key: string, asOf: string, body: Buffer): void => {
+    if (store.version() === asOf) cache.set(key, asOf, body)
+  }
+  // The body from the cache, else from the store (then kept).
+  const page = (query: ListQuery): Buffer => {
+    const key = answerKey(query)
+    const asOf = store.version()
+    const kept = cache.get(key, asOf)
+    if (kept !== undefined) return kept
+    const { sessions, total } = store.listSessions(query)
+    const body = Buffer.from(sessionListBody(sessions, total))
+    keep(key, asOf, body)
+    return body
+  }
+  const unlimited = (reply: FastifyReply, query: ListQuery): FastifyReply => {
+    const key = answerKey(query)
+    const asOf = store.version()
+    const kept = cache.get(key, asOf)
+    if (kept !== undefined) return sendJsonBytes(reply, kept)
+    const stream = store.streamSessions(query)
+    if (stream.bytes > WHOLE_BYTES) {
+      // Starlette sends a content-length, which the store's byte count gives up front.
+      return setJsonHeaders(reply, listBodyLength(stream.count, stream.bytes, stream.total)).send(listBodyStream(stream))
+    }
+    const body = Buffer.from(sessionListBody(stream.next(stream.count), stream.total))
+    stream.close()
+    keep(key, asOf, body)
+    return sendJsonBytes(reply, body)
+  }
   const validateQuery = compileQueryValidator(ListSessionsQuerySchema, strict ? { literals: { sort_by: SORT_FIELDS, status: SESSION_STATUSES } } : {})
   app.withTypeProvider<TypeBoxTypeProvider>().route({
     method: route.spec.method,
@@ -60,12 +128,13 @@ export const listSessionsRoute: FastifyPluginAsync<EmulatedRouteOptions> = async
     // Query validation is FastAPI's, not AJV's (§4, §5): src/fastapi/query-validator.ts.
     validatorCompiler: ({ httpPart }) => httpPart === 'querystring' ? validateQuery : passThrough,
     onRequest: [faults(LISTED_STATUSES), makeApiKeyHook(apiKeys)],
-    handler: async (request, reply) => {
+    // Synchronous: no promise per request.
+    handler: (request, reply) => {
       const agentId = request.params.agent_id
       // The body is the stored sessions' bytes in the envelope (src/schemas/serialize.ts).
-      if (request.agentScope !== null && !request.agentScope.has(agentId)) return reply.type(JSON_CONTENT_TYPE).send(EMPTY_LIST)
-      const { sessions, total } = store.listSessions(toListQuery(agentId, request.query))
-      return reply.type(JSON_CONTENT_TYPE).send(sessionListBody(sessions, total))
+      if (request.agentScope !== null && !request.agentScope.has(agentId)) return sendJsonBytes(reply, EMPTY_LIST)
+      const query = toListQuery(agentId, request.query)
+      return query.limit === null ? unlimited(reply, query) : sendJsonBytes(reply, page(query))
     }
   })
 }

@@ -2,7 +2,7 @@
 // registers its one operation at the method, path and operationId of its
 // entry in the table (src/routes/emulated-routes.ts), with what buildServer
 // hands every route.
-import type { FastifyPluginAsync, onRequestAsyncHookHandler } from 'fastify'
+import type { FastifyPluginAsync, onRequestHookHandler } from 'fastify'
 import type { ApiKeyScopes } from '../fastapi/api-key.js'
 import type { CompiledRoute, RouteSpec } from '../fastapi/route-table.js'
 import type { SessionsStore } from '../store/sessions-store.js'
@@ -14,7 +14,7 @@ export interface EmulatedApiOptions {
   strict: boolean
   // The fault hook for a route, given the statuses its spec lists; it runs
   // after routing, before the key check (src/faults/fault-hook.ts).
-  faults: (listed: ReadonlySet<number>) => onRequestAsyncHookHandler
+  faults: (listed: ReadonlySet<number>) => onRequestHookHandler
 }
 
 export interface EmulatedOperation extends RouteSpec {

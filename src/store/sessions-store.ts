@@ -71,6 +71,20 @@ export interface Seeding {
   sessionsPerAgent: number | null
 }
 
+// A list read row by row (a list without limit): its total and the byte
+// length of its sessions' JSON are known up front, so the answer can carry
+// its content-length before the first session is read.
+export interface SessionStream {
+  total: number
+  // How many sessions the stream holds, and the sum of their UTF-8 lengths.
+  count: number
+  bytes: number
+  // Up to `max` more sessions, as List Sessions sends them; [] once done.
+  next: (max: number) => string[]
+  // Ends the read early (the client went away); idempotent.
+  close: () => void
+}
+
 export interface SessionsStore {
   // The page's sessions as List Sessions sends them (JSON text), and the total.
   listSessions: (query: ListQuery) => { sessions: string[], total: number }
@@ -87,6 +101,16 @@ export interface SessionsStore {
   // bringing the table to it: what List Sessions sends changes only with it
   // or with a write, so a cache of pages can key on it.
   dataInstant: () => number | null
+  // The same list, read as it is sent. An open stream sees the data as of
+  // its start: a write first reads what open streams have left into memory
+  // (SQLite refuses writes while a read is in progress on the connection).
+  streamSessions: (query: ListQuery) => SessionStream
+  // "The data as of": a token that changes whenever what listSessions
+  // answers for some query may change (every write; anything else the
+  // answers come to depend on, such as a clock, belongs in it too). Equal
+  // tokens mean equal answers, so finished answers can be kept under it
+  // (src/routes/answer-cache.ts).
+  version: () => string
   listAgents: () => AgentSummary[]
   getAgent: (agentId: string) => AgentRecord | undefined
   hasSession: (sessionId: string) => boolean
@@ -147,11 +171,18 @@ const ORDER_BY: Record<SortKey, Record<SortOrder, string>> = {
 
 // The page and count queries, exported so a test can check their query plans.
 export const pageSql = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): string =>
-  `SELECT json, iif(status = 'RUNNING', plan, NULL) FROM sessions WHERE ${filtered ? 'agent_id = ? AND status = ?' : 'agent_id = ?'} ORDER BY ${ORDER_BY[sortBy][sortOrder]} LIMIT ? OFFSET ?`
+  `SELECT json, iif(status = 'RUNNING', plan, NULL) AS live FROM sessions WHERE ${filtered ? 'agent_id = ? AND status = ?' : 'agent_id = ?'} ORDER BY ${ORDER_BY[sortBy][sortOrder]} LIMIT ? OFFSET ?`
 // Ends the running sessions due by an instant, found through the index of
 // running sessions by planned end (sessions_running_by_planned_end).
 export const FINISH_SQL = `UPDATE sessions SET status = planned_status, json = other_json, other_json = json
   WHERE status = 'RUNNING' AND planned_end_us <= ?`
+// For a streamed answer's content-length: the byte length of a page's
+// sessions sent as stored, and the sessions rendered at read time (a
+// running one with a plan), which are counted as rendered.
+const pageBytesSql = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): string =>
+  `SELECT coalesce(sum(octet_length(json)), 0) FROM (${pageSql(filtered, sortBy, sortOrder)}) WHERE live IS NULL`
+const pageLiveSql = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): string =>
+  `SELECT json, live FROM (${pageSql(filtered, sortBy, sortOrder)}) WHERE live IS NOT NULL`
 export const COUNT_SQL = {
   all: 'SELECT count(*) AS n FROM sessions WHERE agent_id = ?',
   filtered: 'SELECT count(*) AS n FROM sessions WHERE agent_id = ? AND status = ?'
@@ -193,6 +224,24 @@ export const openSessionsStore = (path: string): SessionsStore => {
     },
     // With the status fixed by the filter, the status sort is the start_time sort.
     filtered: { asc: page(true, 'start_time', 'asc'), desc: page(true, 'start_time', 'desc') }
+  }
+  const bytes = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): Database.Statement<unknown[], number> =>
+    db.prepare<unknown[], number>(pageBytesSql(filtered, sortBy, sortOrder)).pluck()
+  const pageBytes = {
+    all: {
+      start_time: { asc: bytes(false, 'start_time', 'asc'), desc: bytes(false, 'start_time', 'desc') },
+      status: { asc: bytes(false, 'status', 'asc'), desc: bytes(false, 'status', 'desc') }
+    },
+    filtered: { asc: bytes(true, 'start_time', 'asc'), desc: bytes(true, 'start_time', 'desc') }
+  }
+  const live = (filtered: boolean, sortBy: SortKey, sortOrder: SortOrder): Database.Statement<unknown[], [string, string]> =>
+    db.prepare<unknown[], [string, string]>(pageLiveSql(filtered, sortBy, sortOrder)).raw()
+  const pageLive = {
+    all: {
+      start_time: { asc: live(false, 'start_time', 'asc'), desc: live(false, 'start_time', 'desc') },
+      status: { asc: live(false, 'status', 'asc'), desc: live(false, 'status', 'desc') }
+    },
+    filtered: { asc: live(true, 'start_time', 'asc'), desc: live(true, 'start_time', 'desc') }
   }
   const countAll = db.prepare<[string], { n: number }>(COUNT_SQL.all)
   const countFiltered = db.prepare<[string, string], { n: number }>(COUNT_SQL.filtered)
@@ -270,16 +319,89 @@ export const openSessionsStore = (path: string): SessionsStore => {
     for (const statement of restore) statement.run()
   })
 
-  const rewindTo = db.transaction((nowUs: number) => {
+  const rewindTransaction = db.transaction((nowUs: number) => {
     unfinish.run(nowUs)
     unspawn.run(nowUs)
   })
-  const insertSpawned = db.transaction((sessions: readonly PlannedSession[]) => {
+  const insertSpawnedTransaction = db.transaction((sessions: readonly PlannedSession[]) => {
     for (const s of sessions) insertSpawnedSession.run(...sessionRow(s))
   })
   // The instant the data is read at: the clock's, once one is attached.
   const sync = (): number | null => lifecycle === null ? null : lifecycle.sync()
   const changed = (): void => { lifecycle?.changed() }
+
+  // Open streams' iterators; a write (or anything else SQLite refuses while
+  // they are open) first reads what they have left into memory.
+  const detachers = new Set<() => void>()
+  const detachStreams = (): void => {
+    for (const detach of detachers) detach()
+  }
+  // Bumped by every write (src/routes/answer-cache.ts keys answers on it).
+  let generation = 0
+  const writing = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A): R => {
+    detachStreams()
+    generation++
+    return fn(...args)
+  }
+
+  const total = (filtered: boolean, agentId: string, status: string | null): number =>
+    filtered ? countFiltered.get(agentId, status!)!.n : countAll.get(agentId)!.n
+
+  // A row as List Sessions sends it. A plan comes only with a running
+  // session (an ended one's json is final), and every running session with
+  // a plan ends after nowUs: sync ended the others.
+  const rendered = (nowUs: number | null) => ([json, plan]: [string, string | null]): string =>
+    plan === null || nowUs === null ? json : lifecycle!.render(json, plan, nowUs)
+
+  const streamSessions = ({ agentId, status, sortBy, sortOrder, offset, limit }: ListQuery): SessionStream => {
+    const nowUs = sync()
+    const render = rendered(nowUs)
+    const filtered = status !== null
+    const n = total(filtered, agentId, status)
+    const range = clampPage(offset, limit, n)
+    const count = Math.max(0, Math.min(range.limit, n - range.offset))
+    if (count === 0) return { total: n, count: 0, bytes: 0, next: () => [], close: () => {} }
+    const args = filtered ? [agentId, status, range.limit, range.offset] : [agentId, range.limit, range.offset]
+    // Rendering is a function of the row and nowUs, so the rows rendered here
+    // for their length are rendered to the same bytes when they are sent.
+    const liveRows = (filtered ? pageLive.filtered[sortOrder] : pageLive.all[sortBy][sortOrder]).all(...args)
+    const byteLength = (filtered ? pageBytes.filtered[sortOrder] : pageBytes.all[sortBy][sortOrder]).get(...args)! +
+      liveRows.reduce((sum, row) => sum + Buffer.byteLength(render(row)), 0)
+    let rows: Iterator<[string, string | null]> | null = (filtered ? pages.filtered[sortOrder] : pages.all[sortBy][sortOrder]).iterate(...args)
+    // What a write read ahead of it, when one came while the stream was open.
+    let rest: Array<[string, string | null]> | null = null
+    const close = (): void => {
+      detachers.delete(detach)
+      if (rows === null) return
+      // better-sqlite3's iterators have return(): it resets the statement.
+      rows.return!()
+      rows = null
+    }
+    const detach = (): void => {
+      rest = []
+      for (let row = rows!.next(); row.done !== true; row = rows!.next()) rest.push(row.value)
+      close()
+    }
+    detachers.add(detach)
+    return {
+      total: n,
+      count,
+      bytes: byteLength,
+      // A database failure mid-read is recorded like any other call's.
+      next: guarded((max: number): string[] => {
+        if (rest !== null) return rest.splice(0, max).map(render)
+        const out: string[] = []
+        // eslint-disable-next-line no-unmodified-loop-condition -- close() clears `rows`
+        while (rows !== null && out.length < max) {
+          const row = rows.next()
+          if (row.done === true) close()
+          else out.push(render(row.value))
+        }
+        return out
+      }),
+      close
+    }
+  }
 
   let failure: StoreFailure | null = null
   const reportedKinds = new Set<string>()
@@ -309,26 +431,38 @@ export const openSessionsStore = (path: string): SessionsStore => {
     listSessions: ({ agentId, status, sortBy, sortOrder, offset, limit }) => {
       const nowUs = sync()
       const filtered = status !== null
-      const total = filtered ? countFiltered.get(agentId, status)!.n : countAll.get(agentId)!.n
-      const range = clampPage(offset, limit, total)
-      if (range.offset >= total || range.limit === 0) return { sessions: [], total }
+      const n = total(filtered, agentId, status)
+      const range = clampPage(offset, limit, n)
+      if (range.offset >= n || range.limit === 0) return { sessions: [], total: n }
       const rows = filtered
         ? pages.filtered[sortOrder].all(agentId, status, range.limit, range.offset)
         : pages.all[sortBy][sortOrder].all(agentId, range.limit, range.offset)
-      // A plan comes only with a running session (an ended one's json is
-      // final), and every running session with a plan ends after nowUs: sync
-      // ended the others.
-      const sessions = rows.map(([json, plan]) => plan === null || nowUs === null ? json : lifecycle!.render(json, plan, nowUs))
-      return { sessions, total }
+      return { sessions: rows.map(rendered(nowUs)), total: n }
     },
-    finishDue: (nowUs) => finishDue.run(nowUs).changes,
-    rewindTo: (nowUs) => { rewindTo(nowUs) },
-    insertSpawned: (sessions) => {
-      insertSpawned(sessions)
+    streamSessions,
+    // The lifecycle's own writes: what List Sessions answers changes with them too.
+    // Only a sync to a new instant calls it, and the token names the instant
+    // too: the generation moves only when sessions did end.
+    finishDue: (nowUs) => {
+      detachStreams()
+      const ended = finishDue.run(nowUs).changes
+      if (ended > 0) generation++
+      return ended
+    },
+    rewindTo: writing((nowUs) => { rewindTransaction(nowUs) }),
+    insertSpawned: writing((sessions) => {
+      insertSpawnedTransaction(sessions)
       changed()
-    },
+    }),
     attachLifecycle: (hooks) => { lifecycle = hooks },
     dataInstant: () => sync(),
+    // Every write bumps the generation and a clock's move changes the
+    // instant; sync (which may write) runs first, so the token names the
+    // data as the next read sees it.
+    version: () => {
+      const instant = sync()
+      return `${generation}:${instant}`
+    },
     listAgents: () => {
       sync()
       return agents.all()
@@ -339,40 +473,42 @@ export const openSessionsStore = (path: string): SessionsStore => {
       return anySession.get(sessionId) !== undefined
     },
     isEmpty: () => anyAgent.get() === undefined,
-    replaceAll: (agentList, sessions, seeding) => {
+    replaceAll: writing((agentList, sessions, seeding) => {
       replaceAll(agentList, sessions, seeding)
       changed()
-    },
+    }),
     seeding: () => seedingRow.get() ?? null,
-    insertSessions: (agent, sessions) => {
+    insertSessions: writing((agent, sessions) => {
       sync()
       const stored = insertSessions(agent, sessions)
       changed()
       return stored
-    },
-    deleteSessions: (agentId) => {
+    }),
+    deleteSessions: writing((agentId) => {
       sync()
       return deleteAgentSessions.run(agentId).changes
-    },
-    deleteSession: (agentId, sessionId) => {
+    }),
+    deleteSession: writing((agentId, sessionId) => {
       sync()
       return deleteAgentSession.run(agentId, sessionId).changes
-    },
+    }),
+    // Writes the temp database only: the data List Sessions answers stays as it is.
     takeSnapshot: () => {
+      detachStreams()
       sync()
       takeSnapshot()
     },
-    restoreSnapshot: () => {
+    restoreSnapshot: writing(() => {
       restoreSnapshot()
       changed()
-    }
+    })
   }
   const isEmpty = guarded(methods.isEmpty)
-  const dropCache = guarded(() => { db.pragma('shrink_memory') })
+  const dropCache = guarded(() => { detachStreams(); db.pragma('shrink_memory') })
 
   return {
     ...Object.fromEntries(Object.entries(methods).map(([name, fn]) => [name, guarded(fn as (...args: unknown[]) => unknown)])) as typeof methods,
-    close: () => { db.close() },
+    close: () => { detachStreams(); db.close() },
     get open () { return db.open },
     get failure () { return failure },
     onFailure: (listener) => { listeners.push(listener) },

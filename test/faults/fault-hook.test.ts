@@ -3,6 +3,8 @@ import t from 'tap'
 import { request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { GOLDEN_FIXTURES, S1, S2, S3, build, call } from '../helper.js'
+import { makeConfig } from '../../src/config.js'
+import { buildServer } from '../../src/server.js'
 
 const app = await build(t, { fixturesDir: GOLDEN_FIXTURES })
 await app.listen({ port: 0, host: '127.0.0.1' })
@@ -74,4 +76,12 @@ t.test('Prefer: delay=250 and code=503, delay=100', async (t) => {
   const both = await get(SESSIONS, { 'meibel-api-key': 'k', prefer: 'code=503, delay=100' })
   t.same([both.status, both.body], [503, '{"detail":"Service Unavailable"}'])
   t.ok(both.ms >= 95, `took ${both.ms} ms`)
+})
+
+t.test('a delay asked for after the shutdown deadline has passed is not waited for', async (t) => {
+  // The signal is aborted already: a ten-minute delay that were waited for would outlast the test's timeout.
+  const app = await buildServer(makeConfig({ logLevel: 'silent', fixturesDir: GOLDEN_FIXTURES, apiKeys: ['k'] }), { deadline: AbortSignal.abort() })
+  t.teardown(async () => { await app.close() })
+  const res = await app.inject({ url: '/v2/agents/a1/sessions?status=RUNNING', headers: { 'meibel-api-key': 'k', prefer: 'code=503, delay=600000' } })
+  t.same([res.statusCode, res.body], [503, '{"detail":"Service Unavailable"}'])
 })

@@ -134,3 +134,84 @@ t.test('307 without a Host header (HTTP/1.0) uses the bound address', async (t) 
   t.match(head, /^HTTP\/1\.1 307 /)
   t.match(head, new RegExp(`\r\nlocation: http://127\\.0\\.0\\.1:${port}/v2/agents/a1/sessions\r\n`, 'i'))
 })
+
+t.test('answers kept as bytes: the same bytes again, and a write is visible to the very next request', async (t) => {
+  const app = await build(t, { fixturesDir: GOLDEN_FIXTURES })
+  const get = async (query: string): Promise<string> => (await app.inject({ url: `/v2/agents/a1/sessions?${query}`, headers: KEY })).body
+  const first = await get('limit=20&status=RUNNING')
+  t.equal(first, `{"data":[${S2}],"total":1}`)
+  t.equal(await get('status=RUNNING&limit=020'), first, 'another spelling of the query: the same bytes')
+  const inserted = await app.inject({
+    method: 'POST',
+    url: '/__admin/agents/a1/sessions',
+    payload: { session_id: 'new-running', status: 'RUNNING', start_time: '2030-01-01T00:00:00Z' }
+  })
+  t.equal(inserted.statusCode, 201)
+  t.match(JSON.parse(await get('limit=20&status=RUNNING')), { data: [{ session_id: 'new-running' }, { session_id: 's2' }], total: 2 }, 'the insert is seen at once')
+  await app.inject({ method: 'DELETE', url: '/__admin/agents/a1/sessions/new-running' })
+  t.equal(await get('limit=20&status=RUNNING'), first, 'and so is the delete')
+  const scoped = await build(t, { fixturesDir: GOLDEN_FIXTURES, apiKeys: null, apiKeysFile: null })
+  t.equal((await scoped.inject({ url: '/v2/agents/a1/sessions?limit=20&status=RUNNING', headers: KEY })).body, first)
+})
+
+t.test('a key scoped to other agents gets the empty list, also once the agent\'s answer is kept', async (t) => {
+  const dir = t.testdir({ 'keys.json': JSON.stringify({ 'k-a1': ['a1'], 'k-other': ['other'] }) })
+  const app = await build(t, { fixturesDir: GOLDEN_FIXTURES, apiKeysFile: `${dir}/keys.json` })
+  const owned = await app.inject({ url: '/v2/agents/a1/sessions?status=RUNNING&limit=5', headers: { 'meibel-api-key': 'k-a1' } })
+  t.equal(owned.body, `{"data":[${S2}],"total":1}`)
+  const other = await app.inject({ url: '/v2/agents/a1/sessions?status=RUNNING&limit=5', headers: { 'meibel-api-key': 'k-other' } })
+  t.equal(other.body, '{"data":[],"total":0}')
+  t.equal(other.headers['content-length'], '21')
+})
+
+t.test('a list without limit is streamed from the store: the same bytes and content-length as one page of everything', async (t) => {
+  const app = await build(t)
+  const seeded = await app.inject({ method: 'POST', url: '/__admin/seed', payload: { seed: 5, sessions_per_agent: 1500 } })
+  t.equal(seeded.statusCode, 200)
+  for (const query of ['', '?sort_by=status&sort_order=asc', '?offset=3', '?status=COMPLETED']) {
+    const url = `/v2/agents/demo-agent/sessions${query}`
+    const streamed = await app.inject({ url, headers: KEY })
+    const paged = await app.inject({ url: `${url}${query === '' ? '?' : '&'}limit=100000`, headers: KEY })
+    t.equal(streamed.statusCode, 200)
+    t.ok(streamed.rawPayload.length > 256 * 1024, `${url}: a long list (${streamed.rawPayload.length} bytes)`)
+    t.equal(streamed.headers['content-length'], String(streamed.rawPayload.length), 'its content-length is its byte length')
+    t.equal(streamed.headers['transfer-encoding'], undefined, 'not chunked: Starlette sends a content-length')
+    t.ok(streamed.rawPayload.equals(paged.rawPayload), 'the bytes of the same list read as one page')
+    const names = Object.keys(streamed.headers).filter((name) => !['date', 'connection', 'keep-alive'].includes(name))
+    t.same(names, ['content-length', 'content-type'], "Starlette's header order")
+  }
+})
+
+t.test('a fault rule\'s headers on a normal answer keep their place before content-length and content-type', async (t) => {
+  const app = await build(t, { fixturesDir: GOLDEN_FIXTURES })
+  const rule = await app.inject({ method: 'POST', url: '/__admin/faults', payload: { match: {}, headers: { 'X-Trace': 't1', 'Content-Type': 'text/plain' } } })
+  t.equal(rule.statusCode, 201)
+  const res = await app.inject({ url: '/v2/agents/a1/sessions?status=RUNNING', headers: KEY })
+  t.equal(res.body, `{"data":[${S2}],"total":1}`)
+  const names = Object.keys(res.headers).filter((name) => !['date', 'connection', 'keep-alive'].includes(name))
+  t.same(names, ['x-trace', 'content-length', 'content-type'])
+  t.equal(res.headers['content-type'], 'application/json', 'the answer\'s own type')
+})
+
+t.test('with the clock moved: a streamed list counts its running sessions as rendered, and a clock advance is seen by the very next request', async (t) => {
+  const app = await build(t)
+  const seeded = await app.inject({ method: 'POST', url: '/__admin/seed', payload: { seed: 5, sessions_per_agent: 1500 } })
+  t.equal(seeded.statusCode, 200)
+  const url = '/v2/agents/demo-agent/sessions'
+  const running = `${url}?status=RUNNING&limit=100000`
+  const before = await app.inject({ url: running, headers: KEY })
+  t.ok(before.rawPayload.equals((await app.inject({ url: running, headers: KEY })).rawPayload), 'the same bytes again')
+  const moved = await app.inject({ method: 'POST', url: '/__admin/clock', payload: { advance: 'PT10M' } })
+  t.equal(moved.statusCode, 200)
+  const after = await app.inject({ url: running, headers: KEY })
+  t.not(after.body, before.body, 'the running sessions grew: the kept answer is not served')
+  const streamed = await app.inject({ url, headers: KEY })
+  const paged = await app.inject({ url: `${url}?limit=100000`, headers: KEY })
+  t.ok(streamed.rawPayload.length > 256 * 1024, `a long list (${streamed.rawPayload.length} bytes)`)
+  t.equal(streamed.headers['content-length'], String(streamed.rawPayload.length), 'its content-length is its byte length')
+  t.ok(streamed.rawPayload.equals(paged.rawPayload), 'the bytes of the same list read as one page')
+  const sent = JSON.parse(streamed.body) as { data: Array<{ session_id: string }> }
+  const rendered = (JSON.parse(after.body) as { data: Array<{ session_id: string }> }).data
+  t.ok(rendered.length > 0, 'the list holds running sessions')
+  t.same(sent.data.filter((s) => rendered.some((r) => r.session_id === s.session_id)), rendered, 'each as rendered at the instant')
+})

@@ -186,3 +186,90 @@ t.test('the seeding record: written with the data, kept by inserts, restored wit
   own.restoreSnapshot()
   t.same(own.seeding(), { seed: 5, sessionsPerAgent: null }, 'the snapshot\'s record')
 })
+
+// All of a stream, read in chunks of `max`.
+const drain = (stream: ReturnType<SessionsStore['streamSessions']>, max: number): string[] => {
+  const out: string[] = []
+  for (let chunk = stream.next(max); chunk.length > 0; chunk = stream.next(max)) out.push(...chunk)
+  return out
+}
+
+t.test('a stream reads the same sessions as listSessions, with their count and byte length up front', async (t) => {
+  const queries: ListQuery[] = [
+    { agentId: 'agent', status: null, sortBy: 'start_time', sortOrder: 'desc', offset: 0, limit: null },
+    { agentId: 'agent', status: null, sortBy: 'status', sortOrder: 'asc', offset: 5, limit: null },
+    { agentId: 'agent', status: 'COMPLETED', sortBy: 'start_time', sortOrder: 'asc', offset: 1, limit: 7 }
+  ]
+  for (const query of queries) {
+    const whole = store.listSessions(query)
+    const stream = store.streamSessions(query)
+    t.equal(stream.total, whole.total, 'the total')
+    t.equal(stream.count, whole.sessions.length, 'the count')
+    t.equal(stream.bytes, whole.sessions.reduce((n, s) => n + Buffer.byteLength(s), 0), 'the UTF-8 bytes of the sessions')
+    t.same(drain(stream, 4), whole.sessions, 'the same sessions in the same order')
+    t.same(stream.next(4), [], 'and nothing after the end')
+  }
+  const past = store.streamSessions({ agentId: 'agent', status: null, sortBy: 'start_time', sortOrder: 'desc', offset: 1000, limit: null })
+  t.same([past.count, past.bytes, past.next(3)], [0, 0, []], 'an offset past the end streams nothing')
+  past.close()
+})
+
+t.test('a write while a stream is open: the stream keeps the data as of its start, the write succeeds', async (t) => {
+  const own = openSessionsStore(':memory:')
+  t.teardown(() => { own.close() })
+  own.replaceAll([{ agent_id: 'agent', agent_name: 'A', agent_version: null }, { agent_id: 'other', agent_name: null, agent_version: null }], sessions)
+  const query: ListQuery = { agentId: 'agent', status: null, sortBy: 'start_time', sortOrder: 'asc', offset: 0, limit: null }
+  const before = own.listSessions(query).sessions
+  const stream = own.streamSessions(query)
+  const head = stream.next(10)
+  const version = own.version()
+  t.equal(own.deleteSessions('agent'), before.length, 'the write is not refused by the open read')
+  t.not(own.version(), version, 'a write changes the data-as-of token')
+  t.same([...head, ...drain(stream, 7)], before, 'the stream answers the data as of its start')
+  t.same(own.listSessions(query).sessions, [], 'a new read sees the write')
+  const closed = own.streamSessions({ ...query, agentId: 'other' })
+  closed.close()
+  closed.close()
+  t.same(closed.next(5), [], 'a closed stream reads nothing (closing twice is harmless)')
+  const open = own.streamSessions({ ...query, agentId: 'other' })
+  t.equal(own.readiness(), 'ready', 'readiness, which drops the page cache, is not refused either')
+  t.ok(open.next(1000).length > 0, 'and the stream still answers')
+})
+
+t.test('the data-as-of token changes with every write, and only then', async (t) => {
+  const own = openSessionsStore(':memory:')
+  t.teardown(() => { own.close() })
+  const agent = { agent_id: 'agent', agent_name: 'A', agent_version: null }
+  const seen = [own.version()]
+  own.replaceAll([agent], sessions.filter((s) => s.agent_id === 'agent'))
+  seen.push(own.version())
+  own.takeSnapshot()
+  own.listSessions({ agentId: 'agent', status: null, sortBy: 'start_time', sortOrder: 'asc', offset: 0, limit: 5 })
+  t.equal(own.version(), seen.at(-1), 'reads and the snapshot leave it')
+  own.insertSessions(agent, [{ ...sessions[1]!, session_id: 'new' }])
+  seen.push(own.version())
+  own.deleteSession('agent', 'new')
+  seen.push(own.version())
+  own.deleteSessions('agent')
+  seen.push(own.version())
+  own.restoreSnapshot()
+  seen.push(own.version())
+  t.equal(new Set(seen).size, seen.length, 'every write gives a new token')
+})
+
+t.test('the lifecycle\'s own writes in sync detach open streams and change the data-as-of token', async (t) => {
+  const own = openSessionsStore(':memory:')
+  t.teardown(() => { own.close() })
+  own.replaceAll([{ agent_id: 'agent', agent_name: 'A', agent_version: null }], sessions.filter((s) => s.agent_id === 'agent'))
+  let nowUs = 1
+  own.attachLifecycle({ sync: () => { own.finishDue(nowUs); return nowUs }, render: (json) => json, changed: () => {} })
+  const query: ListQuery = { agentId: 'agent', status: null, sortBy: 'start_time', sortOrder: 'asc', offset: 0, limit: null }
+  const before = own.listSessions(query).sessions
+  const version = own.version()
+  t.equal(own.version(), version, 'the same instant, no write: the same token')
+  const stream = own.streamSessions(query)
+  const head = stream.next(3)
+  nowUs = 2
+  t.not(own.version(), version, 'a new instant (sync runs its UPDATE while the stream is open): a new token')
+  t.same([...head, ...drain(stream, 5)], before, 'the stream still answers the data as of its start')
+})
