@@ -26,7 +26,8 @@ import { SEED_CLOCK_US } from './seed/generate.js'
 import { makeLiveSessions, type LiveSessions } from './seed/lifecycle.js'
 import { seedStore } from './seed/seed-store.js'
 import { parseDateTimeMicros } from './store/datetime.js'
-import { openSessionsStore, type Seeding, type SessionsStore } from './store/sessions-store.js'
+import type { Seeding } from './store/seeding.js'
+import { openSessionsStore, type SessionsStore } from './store/sessions-store.js'
 
 // Fastify's own JSON media type; Starlette sends no charset (§6, §9).
 const FASTIFY_JSON = 'application/json; charset=utf-8'

@@ -10,6 +10,7 @@ import type { AgentRecord, AgentSummary, SessionRecord } from '../schemas/record
 import { serializeSession } from '../schemas/serialize.js'
 import { failureKind, openDatabase } from './database.js'
 import { formatDateTimeMicros } from './datetime.js'
+import type { Seeding } from './seeding.js'
 
 // The records it keeps (times as microseconds since the epoch), derived from
 // the contract's SessionSummary.
@@ -63,13 +64,6 @@ interface StoreFailure {
 }
 
 export type Readiness = 'ready' | 'starting' | 'unavailable'
-
-// How the data was seeded: the seed and the generated sessions per agent
-// (null: each fixture agent's generated_sessions).
-export interface Seeding {
-  seed: number
-  sessionsPerAgent: number | null
-}
 
 // A list read row by row (a list without limit): its total and the byte
 // length of its sessions' JSON are known up front, so the answer can carry
