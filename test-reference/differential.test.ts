@@ -90,58 +90,6 @@ await t.test('the harness detects differences', async (t) => {
   t.equal(invalid.valid, false, 'the judge rejects a body that misses required fields')
 })
 
-await t.test(`${RUNS} generated requests (fast-check seed ${SEED})`, async (t) => {
-  const requests = fc.sample(requestArb, { seed: SEED, numRuns: RUNS })
-  t.equal(requests.length, RUNS, 'the generator produced every request')
-  const started = Date.now()
-  const exchanges = await pool(requests, CONCURRENCY, (request) => exchange(targets, request))
-  const elapsed = Date.now() - started
-
-  const statusCounts = new Map<string, number>()
-  for (const ex of exchanges) {
-    const key = ex.reference instanceof Error ? 'error' : String(ex.reference.status)
-    statusCounts.set(key, (statusCounts.get(key) ?? 0) + 1)
-  }
-  t.comment(`reference statuses: ${[...statusCounts].sort().map(([s, n]) => `${s}×${n}`).join(', ')} (${elapsed} ms)`)
-  // The generator must reach every outcome, or the comparison proves little.
-  for (const status of ['200', '307', '401', '404', '405', '422']) {
-    t.ok((statusCounts.get(status) ?? 0) > 0, `the generated requests include reference ${status}s`)
-  }
-  const judged = exchanges.filter((ex) => ex.judge !== undefined && !(ex.judge instanceof Error) && ex.judge.valid)
-  t.ok(judged.some((ex) => !(ex.emulator instanceof Error) && ex.emulator.body.toString().includes('"session_id"')),
-    'some judged 200 bodies carry sessions')
-
-  const reordered = exchanges.filter((ex) => ex.notes.length > 0)
-  if (reordered.length > 0 && !STRICT_ORDER) {
-    const example = reordered[0]!
-    t.comment(`header order differs from Starlette's in ${reordered.length} responses (not failing: DIFF_HEADER_ORDER=0), e.g. ${example.request.method} ${example.request.target.slice(0, 80)}: ${example.notes.join('; ')}`)
-  }
-  const mismatches: Exchange[] = exchanges.filter((ex) => failing(ex).length > 0)
-  const file = join(tmpdir(), `meibel-mock-differential-${SEED}-${process.pid}.txt`)
-  const kinds = new Map<string, number>()
-  if (mismatches.length > 0) {
-    writeFileSync(file, mismatches.map((ex, i) => describeExchange(ex, i + 1, STRICT_ORDER)).join('\n\n') + '\n')
-    for (const ex of mismatches) {
-      for (const d of failing(ex)) {
-        const kind = d.split(':')[0]!
-        kinds.set(kind, (kinds.get(kind) ?? 0) + 1)
-      }
-    }
-  }
-  const ok = mismatches.length === 0
-  t.ok(ok, `emulator answers like the reference for all ${RUNS} requests (fast-check seed ${SEED})`, ok
-    ? {}
-    : {
-        diagnostic: true,
-        mismatches: `${mismatches.length} of ${RUNS} requests differ`,
-        seed: SEED,
-        rerun: `FC_SEED=${SEED} npm run test:reference`,
-        byKind: Object.fromEntries(kinds),
-        allOfThem: file,
-        [`first ${Math.min(SHOWN, mismatches.length)}`]: mismatches.slice(0, SHOWN).map((ex) => exchangeReport(ex, STRICT_ORDER))
-      })
-})
-
 // Where the emulator's answers differ, with everything needed to act on them.
 const reportMismatches = (t: Test, label: string, exchanges: readonly Exchange[], runs: number): void => {
   const mismatches: Exchange[] = exchanges.filter((ex) => failing(ex).length > 0)
@@ -169,6 +117,35 @@ const reportMismatches = (t: Test, label: string, exchanges: readonly Exchange[]
         [`first ${Math.min(SHOWN, mismatches.length)}`]: mismatches.slice(0, SHOWN).map((ex) => exchangeReport(ex, STRICT_ORDER))
       })
 }
+
+await t.test(`${RUNS} generated requests (fast-check seed ${SEED})`, async (t) => {
+  const requests = fc.sample(requestArb, { seed: SEED, numRuns: RUNS })
+  t.equal(requests.length, RUNS, 'the generator produced every request')
+  const started = Date.now()
+  const exchanges = await pool(requests, CONCURRENCY, (request) => exchange(targets, request))
+  const elapsed = Date.now() - started
+
+  const statusCounts = new Map<string, number>()
+  for (const ex of exchanges) {
+    const key = ex.reference instanceof Error ? 'error' : String(ex.reference.status)
+    statusCounts.set(key, (statusCounts.get(key) ?? 0) + 1)
+  }
+  t.comment(`reference statuses: ${[...statusCounts].sort().map(([s, n]) => `${s}×${n}`).join(', ')} (${elapsed} ms)`)
+  // The generator must reach every outcome, or the comparison proves little.
+  for (const status of ['200', '307', '401', '404', '405', '422']) {
+    t.ok((statusCounts.get(status) ?? 0) > 0, `the generated requests include reference ${status}s`)
+  }
+  const judged = exchanges.filter((ex) => ex.judge !== undefined && !(ex.judge instanceof Error) && ex.judge.valid)
+  t.ok(judged.some((ex) => !(ex.emulator instanceof Error) && ex.emulator.body.toString().includes('"session_id"')),
+    'some judged 200 bodies carry sessions')
+
+  const reordered = exchanges.filter((ex) => ex.notes.length > 0)
+  if (reordered.length > 0 && !STRICT_ORDER) {
+    const example = reordered[0]!
+    t.comment(`header order differs from Starlette's in ${reordered.length} responses (not failing: DIFF_HEADER_ORDER=0), e.g. ${example.request.method} ${example.request.target.slice(0, 80)}: ${example.notes.join('; ')}`)
+  }
+  reportMismatches(t, 'query', exchanges, RUNS)
+})
 
 await t.test(`${HTTP_RUNS} generated requests for routing and the HTTP layer (fast-check seed ${SEED})`, async (t) => {
   const requests = fc.sample(httpLayerArb, { seed: SEED, numRuns: HTTP_RUNS })

@@ -33,25 +33,34 @@ const EMPTY_LIST = Buffer.from(sessionListBody([], 0))
 const STREAM_CHUNK_SESSIONS = 256
 const WHOLE_BYTES = 256 * 1024
 
-// The bytes sessionListBody would write, without building them: `{"data":[`,
-// the sessions and their commas, `],"total":N}`.
+// sessionListBody's envelope around its sessions, split where they go: a
+// streamed list is written (and measured) in the one format it has.
+const envelope = (total: number): [string, string] => {
+  const empty = sessionListBody([], total)
+  const at = empty.indexOf('[') + 1
+  return [empty.slice(0, at), empty.slice(at)]
+}
+
+// The bytes sessionListBody would write, without building them: the
+// envelope, the sessions and the commas between them.
 const listBodyLength = (count: number, sessionBytes: number, total: number): number =>
-  9 + sessionBytes + Math.max(0, count - 1) + 10 + String(total).length + 1
+  Buffer.byteLength(sessionListBody([], total)) + sessionBytes + Math.max(0, count - 1)
 
 // sessionListBody's bytes, chunk by chunk; the store's read ends with the
 // stream (also when the client goes away).
 const listBodyStream = (stream: SessionStream): Readable => {
+  const [head, tail] = envelope(stream.total)
   let opened = false
   return new Readable({
     // A streamed list has at least one session (a short one is sent whole).
     read () {
       const sessions = stream.next(STREAM_CHUNK_SESSIONS)
       if (sessions.length === 0) {
-        this.push(`],"total":${stream.total}}`)
+        this.push(tail)
         this.push(null)
         return
       }
-      this.push(Buffer.from(`${opened ? ',' : '{"data":['}${sessions.join(',')}`))
+      this.push(Buffer.from(`${opened ? ',' : head}${sessions.join(',')}`))
       opened = true
     },
     destroy (err, callback) {
@@ -84,11 +93,15 @@ export const listSessionsRoute: FastifyPluginAsync<EmulatedRouteOptions> = async
   const keep = (key: string, asOf: string, body: Buffer): void => {
     if (store.version() === asOf) cache.set(key, asOf, body)
   }
-  // The body from the cache, else from the store (then kept).
-  const page = (query: ListQuery): Buffer => {
+  // The cache's entry for a query, and the token it is looked up (and kept) under.
+  const lookUp = (query: ListQuery): { key: string, asOf: string, kept: Buffer | undefined } => {
     const key = answerKey(query)
     const asOf = store.version()
-    const kept = cache.get(key, asOf)
+    return { key, asOf, kept: cache.get(key, asOf) }
+  }
+  // The body from the cache, else from the store (then kept).
+  const page = (query: ListQuery): Buffer => {
+    const { key, asOf, kept } = lookUp(query)
     if (kept !== undefined) return kept
     const { sessions, total } = store.listSessions(query)
     const body = Buffer.from(sessionListBody(sessions, total))
@@ -96,9 +109,7 @@ export const listSessionsRoute: FastifyPluginAsync<EmulatedRouteOptions> = async
     return body
   }
   const unlimited = (reply: FastifyReply, query: ListQuery): FastifyReply => {
-    const key = answerKey(query)
-    const asOf = store.version()
-    const kept = cache.get(key, asOf)
+    const { key, asOf, kept } = lookUp(query)
     if (kept !== undefined) return sendJsonBytes(reply, kept)
     const stream = store.streamSessions(query)
     if (stream.bytes > WHOLE_BYTES) {
