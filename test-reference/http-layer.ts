@@ -91,20 +91,20 @@ const expectRequest: fc.Arbitrary<RawRequest> = fc.record({
 
 // ---------------------------------------------------------------- header counts and sizes
 
-// Heads below 64 KiB, loopback's segment size: uvicorn reads them in one
-// read, so its answer does not depend on timing (§13.3 of the fidelity
-// document: a bigger head can arrive in two reads and get h11's 400).
-const MAX_HEAD = 60_000
-const MAX_PADDING = 58_000
+// Heads within h11's 16 KiB buffer limit: a bigger head gets uvicorn's 400
+// or not depending on how many reads it arrives in, which varies from run to
+// run even on loopback (§13.3 of the fidelity document).
+const MAX_HEAD = 15_000
+const MAX_PADDING = 14_500
 
 const sizeRequest: fc.Arbitrary<RawRequest> = fc.record({
-  count: fc.oneof(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 900, max: 2_100 }), fc.integer({ min: 2_500, max: 3_200 })),
+  count: fc.oneof(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 900, max: 1_150 })),
   keyFirst: fc.boolean(),
-  padding: fc.oneof(fc.constant(0), fc.integer({ min: 15_000, max: 17_500 }), fc.integer({ min: 30_000, max: MAX_PADDING })),
+  padding: fc.oneof(fc.constant(0), fc.integer({ min: 10_000, max: MAX_PADDING })),
   path: plainPath,
   keys
 }).map(({ count, keyFirst, padding, path, keys }): RawRequest => {
-  const filler: Array<readonly [string, string]> = Array.from({ length: count }, (_, i) => [`X-Filler-${i}`, 'v'] as const)
+  const filler: Array<readonly [string, string]> = Array.from({ length: count }, (_, i) => [`X-F${i}`, 'v'] as const)
   const room = MAX_HEAD - filler.reduce((n, [name, value]) => n + name.length + value.length + 4, 0)
   if (padding > 0 && room > 0) filler.push(['X-Padding', 'p'.repeat(Math.min(padding, room))])
   const headers: Headers = keyFirst ? [['Host', HOST], ...keys, ...filler] : [['Host', HOST], ...filler, ...keys]
