@@ -189,7 +189,7 @@ export const buildServer = async (config: Config, { logStream, deadline, termina
     // §13.5: a target find-my-way cannot take (CONNECT's `host:port`) is
     // uvicorn's path as it stands, which no route matches. (The one other
     // framework error, of async constraints, cannot arise: no route has one.)
-    frameworkErrors: async (_error, request, reply) => await notFoundHandler(request, reply)
+    frameworkErrors: (_error, request, reply) => { notFoundHandler(request, reply) }
   })
 
   if (kept !== null) app.log.warn({ db: config.db, seeded: seeding }, kept)
@@ -263,8 +263,11 @@ export const buildServer = async (config: Config, { logStream, deadline, termina
   // (QUERY without one) gets Fastify's 415 or 400. After the CORS hooks, so
   // those answers keep their CORS headers.
   // §13.5: an absolute-form or `*` target is uvicorn's path as it stands, which no route matches.
-  app.addHook('onRequest', async (request, reply) =>
-    request.is404 || !request.raw.url!.startsWith('/') ? await notFoundHandler(request, reply) : undefined)
+  // Synchronous: no promise per request; answering, it does not call done.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.is404 || !request.raw.url!.startsWith('/')) notFoundHandler(request, reply)
+    else done()
+  })
 
   // 4. Documentation, then routes; the control API last, outside the emulated
   // API's document (its routes are hidden there).

@@ -5,7 +5,7 @@
 // API key or the query string.
 // Section numbers (§) refer to docs/fidelity.md.
 import { isIPv6 } from 'node:net'
-import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
 import { JSON_CONTENT_TYPE, METHOD_NOT_ALLOWED_BODY, NOT_FOUND_BODY } from './errors.js'
 import { allowHeader, type RouteParams, type RouteSpec, type RouteTable } from './route-table.js'
 import { unquote } from './urllib.js'
@@ -84,8 +84,9 @@ export const quoteLocation = (url: string): string => {
 // The default serves makeEmptyParamHook, whose requests never get a 307.
 /* c8 ignore next */
 const plainHttp = (): string => 'http'
+// Synchronous: it answers in the same tick (no promise per request).
 export const makeNotFoundHandler = (table: RouteTable<RouteSpec>, scheme: (request: FastifyRequest) => string = plainHttp) =>
-  async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+  (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const { path: rawPath, query } = splitTarget(request.raw.url!)
     // The path as uvicorn hands it to the app: percent-decoded (§3.1).
     const unrouted = table.unrouted(unquote(rawPath))
@@ -103,14 +104,18 @@ export const makeNotFoundHandler = (table: RouteTable<RouteSpec>, scheme: (reque
 // does; such a request is answered as if no route had matched it (a 404:
 // no route matches it with a slash added either, so no scheme is needed). An
 // onRequest hook of the routes, before any other.
-export const makeEmptyParamHook = (table: RouteTable<RouteSpec>): onRequestAsyncHookHandler => {
+// Synchronous: a hook that answers does not call done.
+export const makeEmptyParamHook = (table: RouteTable<RouteSpec>): onRequestHookHandler => {
   const notFound = makeNotFoundHandler(table)
-  return async (request, reply) => {
+  return (request, reply, done) => {
     const params = request.params as RouteParams
     for (const name in params) {
-      if (params[name] === '') return await notFound(request, reply)
+      if (params[name] === '') {
+        notFound(request, reply)
+        return
+      }
     }
-    return undefined
+    done()
   }
 }
 

@@ -41,14 +41,16 @@ interface CorsOptions {
   // What FastAPI's router answers a request no route takes (the app's
   // not-found handler, src/fastapi/routing.ts): every OPTIONS, as FastAPI
   // declares no OPTIONS route.
-  unrouted: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>
+  unrouted: (request: FastifyRequest, reply: FastifyReply) => FastifyReply
 }
 
 export const registerCors = async (app: FastifyInstance, { origins, adminPrefix, unrouted }: CorsOptions): Promise<void> => {
   // Before the plugin's hook, which would answer every OPTIONS as a preflight
   // (or a 400 'Invalid Preflight Request').
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method === 'OPTIONS' && !isPreflight(request)) return await unrouted(request, reply)
+  // Synchronous: no promise per request; answering, it does not call done.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.method === 'OPTIONS' && !isPreflight(request)) unrouted(request, reply)
+    else done()
   })
   await app.register(cors, { origin: origins === '*' ? '*' : [...origins], ...API_CORS })
   // The plugin's own `OPTIONS *` route takes every other preflight; this one
