@@ -294,6 +294,54 @@ const coldStart = async (argsFor) => {
   return { median_ms: round(median(times), 1), min_ms: round(Math.min(...times), 1), max_ms: round(Math.max(...times), 1), runs_ms: times.map((t) => round(t, 1)) }
 }
 
+// Uncached page latency, one request at a time: a first page and a page at
+// 90 % depth, unfiltered and filtered, each asked as 1,120 distinct queries
+// (limits 1-10, both sorts, both orders, 28 offsets next to the depth) in
+// turn. That is more than the answer cache keeps (1,024 entries, least
+// recently used first), so every answer comes from the store.
+const PAGING_FAMILIES = [
+  { name: 'first-page', status: null, depth: 0 },
+  { name: 'deep-page-90%', status: null, depth: 0.9 },
+  { name: 'first-page COMPLETED', status: 'COMPLETED', depth: 0 },
+  { name: 'deep-page-90% COMPLETED', status: 'COMPLETED', depth: 0.9 }
+]
+const PAGING_JITTER = 28
+
+const totalOf = async (port, status) => {
+  const answer = await httpRequest(port, `${PROBE}${status === null ? '' : `&status=${status}`}`, { headers: KEY })
+  return JSON.parse(answer.body).total
+}
+
+const pagingLatency = async (port) => {
+  const out = {}
+  for (const family of PAGING_FAMILIES) {
+    const total = await totalOf(port, family.status)
+    // The deepest offset that still leaves a page of 10.
+    const at = Math.min(Math.floor(total * family.depth), Math.max(0, total - 10))
+    const queries = []
+    for (let limit = 1; limit <= 10; limit++) {
+      for (const sortBy of ['start_time', 'status']) {
+        for (const sortOrder of ['asc', 'desc']) {
+          for (let j = 0; j < PAGING_JITTER; j++) {
+            const offset = family.depth === 0 ? j : Math.max(0, at - j)
+            queries.push(`${AGENT_PATH}?offset=${offset}&limit=${limit}&sort_by=${sortBy}&sort_order=${sortOrder}${family.status === null ? '' : `&status=${family.status}`}`)
+          }
+        }
+      }
+    }
+    const times = []
+    for (const path of queries) {
+      const start = performance.now()
+      const answer = await httpRequest(port, path, { headers: KEY })
+      times.push(performance.now() - start)
+      if (answer.status !== 200) throw new Error(`${path} answered ${answer.status}`)
+    }
+    times.sort((a, b) => a - b)
+    out[family.name] = { total, offset: at, requests: times.length, p50_ms: round(median(times), 3), p90_ms: round(times[Math.floor(times.length * 0.9)], 3) }
+  }
+  return out
+}
+
 // At least 1,000 distinct valid page queries over every agent, status, sort and
 // paging, in a fixed pseudo-random order (so a run is repeatable).
 const mixQueries = (offsets) => {
@@ -357,12 +405,55 @@ const main = async () => {
 
   let seed
   if (SCALE) {
+    // While the seed runs, /health and a List Sessions page are asked every
+    // 20 ms: the slowest answer of each is how long the server stalled.
+    const stalls = { health: 0, page: 0, asked: 0 }
+    const seeding = { running: true }
+    const poll = async (name, path) => {
+      while (seeding.running) {
+        const start = performance.now()
+        await httpRequest(emulator.port, path, { headers: KEY })
+        stalls[name] = Math.max(stalls[name], performance.now() - start)
+        stalls.asked++
+        await sleep(20)
+      }
+    }
+    const polling = [poll('health', '/health'), poll('page', PAGE)]
     const start = performance.now()
     const answer = await postJson(emulator.port, '/__admin/seed', { seed: START_SEED, sessions_per_agent: SCALE })
     const ms = performance.now() - start
+    seeding.running = false
+    await Promise.all(polling)
     if (answer.status !== 200) throw new Error(`POST /__admin/seed answered ${answer.status}: ${answer.body}`)
-    seed = { sessions_per_agent: SCALE, seed: START_SEED, seed_ms: round(ms, 1), agents: JSON.parse(answer.body).data }
-    log(`bench: reseeded with ${SCALE} sessions per agent in ${round(ms)} ms`)
+    seed = {
+      sessions_per_agent: SCALE,
+      seed: START_SEED,
+      seed_ms: round(ms, 1),
+      slowest_health_ms_during_seed: round(stalls.health, 1),
+      slowest_page_ms_during_seed: round(stalls.page, 1),
+      requests_during_seed: stalls.asked,
+      rss_after_seed: memory(emulator.pid),
+      agents: JSON.parse(answer.body).data
+    }
+    log(`bench: reseeded with ${SCALE} sessions per agent in ${round(ms)} ms; meanwhile the slowest /health took ${seed.slowest_health_ms_during_seed} ms, the slowest page ${seed.slowest_page_ms_during_seed} ms (${stalls.asked} requests)`)
+  }
+
+  // At scale, uncached paging next to a second emulator on the default data.
+  let paging = null
+  if (SCALE) {
+    const small = await startEmulator()
+    const atDefault = await pagingLatency(small.port)
+    await stopChild(small.child)
+    const atScale = await pagingLatency(emulator.port)
+    paging = PAGING_FAMILIES.map(({ name }) => ({
+      name,
+      default_data: atDefault[name],
+      scaled: atScale[name],
+      p50_ratio: round(atScale[name].p50_ms / atDefault[name].p50_ms, 2)
+    }))
+    for (const p of paging) {
+      log(`bench: uncached ${p.name.padEnd(24)} p50 ${p.scaled.p50_ms} ms at offset ${p.scaled.offset} of ${p.scaled.total}, ${p.default_data.p50_ms} ms at offset ${p.default_data.offset} of ${p.default_data.total} (${p.p50_ratio}x)`)
+    }
   }
 
   const probe = await httpRequest(emulator.port, PROBE, { headers: KEY })
@@ -480,6 +571,7 @@ const main = async () => {
       scale_asked: SCALE_ASKED ?? null
     },
     seed: seed ?? null,
+    paging,
     ceiling: { server: 'bench/bare-server.mjs (node:http) replaying the emulator\'s answer to the page query', path: PAGE, answer_bytes: Buffer.byteLength(bareBytes, 'latin1') },
     scenarios: scenarios.map((s) => {
       const ceiling = summarise(runs[s.name].ceiling)
