@@ -169,121 +169,124 @@ const drain = (stream: ReturnType<SessionsStore['streamSessions']>, max: number)
 
 // The default spacing on datasets past a few blocks, and a small spacing
 // that puts many blocks (and their ends) in a small dataset.
+// [spacing, the scale of the datasets, runs]
 const SPACINGS: Array<[CheckpointSpacing, number, number]> = [[CHECKPOINT_SPACING, 1024, 12], [{ every: 4, block: 3 }, 120, 60], [{ every: 1, block: 2 }, 30, 20]]
-for (const [spacing, span, numRuns] of SPACINGS) t.test(`pages, streams and totals answer what the plain count(*) and LIMIT OFFSET queries answer, across every kind of write (checkpoints every ${spacing.every}, blocks of ${spacing.block})`, async (t) => {
-  let failures = 0
-  const fail = (what: string, detail: unknown): false => {
-    if (failures++ < 3) t.fail(what, { detail })
-    return false
-  }
-  t.doesNotThrow(() => fc.assert(fc.property(fc.integer(), fc.array(opArb(spacing, span), { minLength: 1, maxLength: 14 }), (seed, ops) => {
-    const store = openSessionsStore(':memory:', spacing)
-    try {
-      store.attachLifecycle({ sync: () => NOW, render, changed: () => {} })
-      const agents = AGENTS.map((agent_id) => ({ agent_id, agent_name: null, agent_version: null }))
-      let model = new Map<string, Row>()
-      const replace = (s: number): void => {
-        const sessions = dataset(s, span)
-        store.replaceAll(agents, sessions)
-        model = new Map(sessions.map((x) => [x.session_id, rowOf(x)]))
-      }
-      replace(seed)
-      let snapshot: Map<string, Row> | null = null
-      // After every write: each total (every status and none) as count(*) counts it.
-      const countsHold = (): boolean => {
-        loadModel(model.values())
-        const listed = store.listAgents().map((a) => [a.agent_id, a.sessions_count])
-        const counted = AGENTS.map((a) => [a, referenceCount.get(a, null, null)])
-        if (JSON.stringify(listed) !== JSON.stringify(counted)) return fail('sessions_count', { listed, counted })
-        for (const agentId of AGENTS) {
-          for (const status of SESSION_STATUSES) {
-            const got = store.listSessions({ agentId, status, sortBy: 'start_time', sortOrder: 'asc', offset: 0, limit: 0 }).total
-            if (got !== referenceCount.get(agentId, status, status)) return fail('filtered total', { agentId, status, got })
-          }
-        }
-        return true
-      }
-      // The reads so far: the latest are read again after every write, so
-      // an order's checkpoints are read before and after it.
-      const read: Array<Extract<Op, { kind: 'read' }>> = []
-      const readsHold = (reads: typeof read): boolean => {
-        loadModel(model.values())
-        for (const { query, chunk } of reads) {
-          const expected = referenceList(query)
-          const got = store.listSessions(query)
-          if (JSON.stringify(got) !== JSON.stringify(expected)) return fail('listSessions', { query, got: got.sessions.length, expected: expected.sessions.length })
-          const stream = store.streamSessions(query)
-          const streamed = drain(stream, chunk)
-          const bytes = expected.sessions.reduce((n, s) => n + Buffer.byteLength(s), 0)
-          if (stream.total !== expected.total || stream.count !== expected.sessions.length || stream.bytes !== bytes ||
-            JSON.stringify(streamed) !== JSON.stringify(expected.sessions)) return fail('streamSessions', { query })
-        }
-        return true
-      }
-      for (const op of ops) {
-        switch (op.kind) {
-          case 'read':
-            read.unshift(op)
-            if (!readsHold([op])) return false
-            continue
-          case 'insert': {
-            const sessions = makeSessions(random(op.seed), AGENTS[op.agent]!, op.n)
-            store.insertSessions(agents[op.agent]!, sessions)
-            for (const s of sessions) model.set(s.session_id, rowOf(s))
-            break
-          }
-          case 'spawn': {
-            const sessions = makeSessions(random(op.seed), AGENTS[op.agent]!, op.n, true)
-            store.insertSpawned(sessions)
-            for (const s of sessions) if (!model.has(s.session_id)) model.set(s.session_id, rowOf(s))
-            break
-          }
-          case 'deleteOne': {
-            const own = [...model.values()].filter((r) => r.agent_id === AGENTS[op.agent])
-            const victim = own[op.pick % Math.max(1, own.length)]
-            if (victim === undefined) continue
-            store.deleteSession(victim.agent_id, victim.session_id)
-            model.delete(victim.session_id)
-            break
-          }
-          case 'deleteAgent':
-            store.deleteSessions(AGENTS[op.agent]!)
-            for (const [id, r] of model) if (r.agent_id === AGENTS[op.agent]) model.delete(id)
-            break
-          case 'finishDue':
-            store.finishDue(op.nowUs)
-            for (const [id, r] of model) {
-              if (r.status === 'RUNNING' && r.planned_end_us !== null && r.planned_end_us <= op.nowUs) model.set(id, swapped(r, r.planned_status!))
-            }
-            break
-          case 'rewindTo':
-            store.rewindTo(op.nowUs)
-            for (const [id, r] of model) {
-              if (r.planned_end_us !== null && r.planned_end_us > op.nowUs && r.status !== 'RUNNING') model.set(id, swapped(r, 'RUNNING'))
-            }
-            for (const [id, r] of model) if (r.spawn_index !== null && r.start_us > op.nowUs) model.delete(id)
-            break
-          case 'replaceAll':
-            replace(op.seed)
-            break
-          case 'snapshot':
-            store.takeSnapshot()
-            snapshot = new Map(model)
-            continue
-          case 'restore':
-            if (snapshot === null) continue
-            store.restoreSnapshot()
-            model = new Map(snapshot)
-            break
-        }
-        if (!countsHold() || !readsHold(read.slice(0, 4))) return false
-      }
-      return true
-    } finally {
-      store.close()
+for (const [spacing, span, numRuns] of SPACINGS) {
+  t.test(`pages, streams and totals answer what the plain count(*) and LIMIT OFFSET queries answer, across every kind of write (checkpoints every ${spacing.every}, blocks of ${spacing.block})`, async (t) => {
+    let failures = 0
+    const fail = (what: string, detail: unknown): false => {
+      if (failures++ < 3) t.fail(what, { detail })
+      return false
     }
-  }), { seed: 20261120, numRuns }))
-})
+    t.doesNotThrow(() => fc.assert(fc.property(fc.integer(), fc.array(opArb(spacing, span), { minLength: 1, maxLength: 14 }), (seed, ops) => {
+      const store = openSessionsStore(':memory:', spacing)
+      try {
+        store.attachLifecycle({ sync: () => NOW, render, changed: () => {} })
+        const agents = AGENTS.map((agentId) => ({ agent_id: agentId, agent_name: null, agent_version: null }))
+        let model = new Map<string, Row>()
+        const replace = (s: number): void => {
+          const sessions = dataset(s, span)
+          store.replaceAll(agents, sessions)
+          model = new Map(sessions.map((x) => [x.session_id, rowOf(x)]))
+        }
+        replace(seed)
+        let snapshot: Map<string, Row> | null = null
+        // After every write: each total (every status and none) as count(*) counts it.
+        const countsHold = (): boolean => {
+          loadModel(model.values())
+          const listed = store.listAgents().map((a) => [a.agent_id, a.sessions_count])
+          const counted = AGENTS.map((a) => [a, referenceCount.get(a, null, null)])
+          if (JSON.stringify(listed) !== JSON.stringify(counted)) return fail('sessions_count', { listed, counted })
+          for (const agentId of AGENTS) {
+            for (const status of SESSION_STATUSES) {
+              const got = store.listSessions({ agentId, status, sortBy: 'start_time', sortOrder: 'asc', offset: 0, limit: 0 }).total
+              if (got !== referenceCount.get(agentId, status, status)) return fail('filtered total', { agentId, status, got })
+            }
+          }
+          return true
+        }
+        // The reads so far: the latest are read again after every write, so
+        // an order's checkpoints are read before and after it.
+        const read: Array<Extract<Op, { kind: 'read' }>> = []
+        const readsHold = (reads: typeof read): boolean => {
+          loadModel(model.values())
+          for (const { query, chunk } of reads) {
+            const expected = referenceList(query)
+            const got = store.listSessions(query)
+            if (JSON.stringify(got) !== JSON.stringify(expected)) return fail('listSessions', { query, got: got.sessions.length, expected: expected.sessions.length })
+            const stream = store.streamSessions(query)
+            const streamed = drain(stream, chunk)
+            const bytes = expected.sessions.reduce((n, s) => n + Buffer.byteLength(s), 0)
+            if (stream.total !== expected.total || stream.count !== expected.sessions.length || stream.bytes !== bytes ||
+            JSON.stringify(streamed) !== JSON.stringify(expected.sessions)) return fail('streamSessions', { query })
+          }
+          return true
+        }
+        for (const op of ops) {
+          switch (op.kind) {
+            case 'read':
+              read.unshift(op)
+              if (!readsHold([op])) return false
+              continue
+            case 'insert': {
+              const sessions = makeSessions(random(op.seed), AGENTS[op.agent]!, op.n)
+              store.insertSessions(agents[op.agent]!, sessions)
+              for (const s of sessions) model.set(s.session_id, rowOf(s))
+              break
+            }
+            case 'spawn': {
+              const sessions = makeSessions(random(op.seed), AGENTS[op.agent]!, op.n, true)
+              store.insertSpawned(sessions)
+              for (const s of sessions) if (!model.has(s.session_id)) model.set(s.session_id, rowOf(s))
+              break
+            }
+            case 'deleteOne': {
+              const own = [...model.values()].filter((r) => r.agent_id === AGENTS[op.agent])
+              const victim = own[op.pick % Math.max(1, own.length)]
+              if (victim === undefined) continue
+              store.deleteSession(victim.agent_id, victim.session_id)
+              model.delete(victim.session_id)
+              break
+            }
+            case 'deleteAgent':
+              store.deleteSessions(AGENTS[op.agent]!)
+              for (const [id, r] of model) if (r.agent_id === AGENTS[op.agent]) model.delete(id)
+              break
+            case 'finishDue':
+              store.finishDue(op.nowUs)
+              for (const [id, r] of model) {
+                if (r.status === 'RUNNING' && r.planned_end_us !== null && r.planned_end_us <= op.nowUs) model.set(id, swapped(r, r.planned_status!))
+              }
+              break
+            case 'rewindTo':
+              store.rewindTo(op.nowUs)
+              for (const [id, r] of model) {
+                if (r.planned_end_us !== null && r.planned_end_us > op.nowUs && r.status !== 'RUNNING') model.set(id, swapped(r, 'RUNNING'))
+              }
+              for (const [id, r] of model) if (r.spawn_index !== null && r.start_us > op.nowUs) model.delete(id)
+              break
+            case 'replaceAll':
+              replace(op.seed)
+              break
+            case 'snapshot':
+              store.takeSnapshot()
+              snapshot = new Map(model)
+              continue
+            case 'restore':
+              if (snapshot === null) continue
+              store.restoreSnapshot()
+              model = new Map(snapshot)
+              break
+          }
+          if (!countsHold() || !readsHold(read.slice(0, 4))) return false
+        }
+        return true
+      } finally {
+        store.close()
+      }
+    }), { seed: 20261120, numRuns }))
+  })
+}
 
 t.test('a page from a checkpoint and its checkpoints are read through the indexes, with no sort step', async (t) => {
   const db = new Database(':memory:')
