@@ -3,7 +3,9 @@
 // built from input. Indexes match the queries: (agent_id, start_us,
 // session_id) serves the unfiltered start_time sort, (agent_id, status,
 // start_us, session_id) serves every status filter and the status sort, so a
-// page reads only the rows it returns, and the count reads only the index.
+// page reads only the rows it returns (a deep one from a checkpoint, walking
+// fewer than CHECKPOINT_SPACING.every entries to its first row), and a total
+// reads the counts the triggers keep (src/store/database.ts).
 import type Database from 'better-sqlite3'
 import type { StoredSession } from '../schemas/list-sessions.js'
 import type { AgentRecord, AgentSummary, SessionRecord } from '../schemas/records.js'
@@ -369,9 +371,13 @@ export const openSessionsStore = (path: string, spacing: CheckpointSpacing = CHE
   }
   // Bumped by every write (src/routes/answer-cache.ts keys answers on it).
   let generation = 0
+  // Bumped by every write but the sessions' ending (finishDue), which
+  // changes statuses only: the start_time order of an agent's sessions stays.
+  let membership = 0
   const writing = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A): R => {
     detachStreams()
     generation++
+    membership++
     return fn(...args)
   }
 
@@ -387,6 +393,9 @@ export const openSessionsStore = (path: string, spacing: CheckpointSpacing = CHE
     // The first key of every block, and the keys of the blocks read so far.
     starts: unknown[][]
     blocks: Array<unknown[][] | undefined>
+    // Of the unfiltered start_time order, which the sessions' ending leaves.
+    startTime: boolean
+    membership: number
   }
   const { every, block } = spacing
   const blockSpan = every * block
@@ -396,7 +405,10 @@ export const openSessionsStore = (path: string, spacing: CheckpointSpacing = CHE
   // of `every`, within the order).
   const checkpointAt = (variant: Variant, head: readonly unknown[], position: number): unknown[] => {
     if (checkpointsGeneration !== generation) {
-      checkpoints.clear()
+      // In live mode sessions end all the time: the default order's checkpoints stay.
+      for (const [id, order] of checkpoints) {
+        if (!order.startTime || order.membership !== membership) checkpoints.delete(id)
+      }
       checkpointsGeneration = generation
     }
     const { first, next } = keys[variant]
@@ -405,7 +417,7 @@ export const openSessionsStore = (path: string, spacing: CheckpointSpacing = CHE
     if (order === undefined) {
       const starts: unknown[][] = []
       for (let key = first.get(...head); key !== undefined; key = next.get(...head, ...key, blockSpan - 1)) starts.push(key)
-      order = { starts, blocks: [] }
+      order = { starts, blocks: [], startTime: variant === 'start_time', membership }
       checkpoints.set(id, order)
     }
     const b = Math.floor(position / blockSpan)
