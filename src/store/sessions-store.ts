@@ -10,7 +10,7 @@ import type Database from 'better-sqlite3'
 import type { StoredSession } from '../schemas/list-sessions.js'
 import type { AgentRecord, AgentSummary, SessionRecord } from '../schemas/records.js'
 import { serializeSession } from '../schemas/serialize.js'
-import { failureKind, openDatabase } from './database.js'
+import { failureKind, openDatabase, withoutCountTriggers } from './database.js'
 import { formatDateTimeMicros } from './datetime.js'
 import type { Seeding } from './seeding.js'
 
@@ -327,10 +327,12 @@ export const openSessionsStore = (path: string, spacing: CheckpointSpacing = CHE
   let lifecycle: LifecycleHooks | null = null
 
   const replaceAll = db.transaction((agentList: readonly AgentRecord[], sessions: readonly PlannedSession[], seeding?: Seeding) => {
-    deleteSessions.run()
-    deleteAgents.run()
-    for (const a of agentList) insertAgent.run(a.agent_id, a.agent_name, a.agent_version)
-    for (const s of sessions) insertOne(s)
+    withoutCountTriggers(db, () => {
+      deleteSessions.run()
+      deleteAgents.run()
+      for (const a of agentList) insertAgent.run(a.agent_id, a.agent_name, a.agent_version)
+      for (const s of sessions) insertOne(s)
+    })
     if (seeding !== undefined) writeSeeding.run(seeding.seed, seeding.sessionsPerAgent)
   })
 
@@ -346,10 +348,12 @@ export const openSessionsStore = (path: string, spacing: CheckpointSpacing = CHE
   })
 
   const restoreSnapshot = db.transaction(() => {
-    deleteSessions.run()
-    deleteAgents.run()
-    deleteSeeding.run()
-    for (const statement of restore) statement.run()
+    withoutCountTriggers(db, () => {
+      deleteSessions.run()
+      deleteAgents.run()
+      deleteSeeding.run()
+      for (const statement of restore) statement.run()
+    })
   })
 
   const rewindTransaction = db.transaction((nowUs: number) => {

@@ -308,3 +308,16 @@ t.test('a page from a checkpoint and its checkpoints are read through the indexe
     t.notMatch(c, /TEMP B-TREE/, 'no sort step')
   }
 })
+
+t.test('a replace that fails leaves the counts and their triggers as they were', async (t) => {
+  const store = openSessionsStore(':memory:')
+  t.teardown(() => { store.close() })
+  const agent = { agent_id: 'a', agent_name: null, agent_version: null }
+  const sessions = makeSessions(random(1), 'a', 30)
+  store.replaceAll([agent], sessions)
+  t.throws(() => { store.replaceAll([agent], [...sessions, sessions[0]!]) }, /UNIQUE constraint failed/)
+  t.same(store.listAgents().map((a) => a.sessions_count), [30], 'the counts of before')
+  store.insertSessions(agent, makeSessions(random(2), 'a', 2))
+  store.deleteSession('a', sessions[0]!.session_id)
+  t.same(store.listAgents().map((a) => a.sessions_count), [31], 'kept by the triggers, which are back')
+})
