@@ -6,7 +6,7 @@ import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, statSync, writ
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { StartupError } from '../../src/errors.js'
-import { APPLICATION_ID, failureKind, openDatabase, openFailure, SCHEMA_SQL, SCHEMA_VERSION } from '../../src/store/database.js'
+import { APPLICATION_ID, failureKind, openDatabase, openFailure, refreshDerivedTables, SCHEMA_SQL, SCHEMA_VERSION } from '../../src/store/database.js'
 import { openSessionsStore } from '../../src/store/sessions-store.js'
 
 // The StartupError message of opening `path` (it must be one line), or 'opened'.
@@ -96,29 +96,86 @@ const columnsOf = (path: string): unknown[] => {
   try { return db.prepare("SELECT name FROM pragma_table_info('sessions')").pluck().all() } finally { db.close() }
 }
 
-t.test('a file of schema version 1 (marked or not) gets the columns it lacks; its rows stay', async (t) => {
+// Version 2 added columns and indexes to version 1's tables (as written then).
+const SCHEMA_V2 = SCHEMA_V1 + `
+ALTER TABLE sessions ADD COLUMN planned_end_us INTEGER;
+ALTER TABLE sessions ADD COLUMN planned_status TEXT;
+ALTER TABLE sessions ADD COLUMN other_json TEXT;
+ALTER TABLE sessions ADD COLUMN plan TEXT;
+ALTER TABLE sessions ADD COLUMN spawn_index INTEGER;
+CREATE INDEX IF NOT EXISTS sessions_running_by_planned_end ON sessions (planned_end_us) WHERE status = 'RUNNING' AND planned_end_us IS NOT NULL;
+CREATE INDEX IF NOT EXISTS sessions_spawned ON sessions (agent_id, spawn_index) WHERE spawn_index IS NOT NULL;
+`
+const SEEDING = `
+CREATE TABLE IF NOT EXISTS seeding (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seed INTEGER NOT NULL,
+  -- NULL: each fixture agent's generated_sessions.
+  sessions_per_agent INTEGER
+);
+`
+const COUNTS_BY_GROUP = 'SELECT agent_id, status, count(*) AS n FROM sessions GROUP BY agent_id, status ORDER BY agent_id, status'
+const COUNTS = 'SELECT agent_id, status, n FROM session_counts ORDER BY agent_id, status'
+
+t.test('a file of schema version 1 or 2 (marked or not) is upgraded in place: the columns it lacks, the counts computed once; its rows stay', async (t) => {
   const dir = t.testdir()
   const fresh = storeFile(join(dir, 'fresh.db'))
-  for (const marked of [true, false]) {
-    const path = join(dir, `v1-${String(marked)}.db`)
+  const cases = [
+    { version: 1, schema: SCHEMA_V1, marked: true },
+    { version: 1, schema: SCHEMA_V1, marked: false },
+    { version: 1, schema: SCHEMA_V1 + SEEDING, marked: true },
+    { version: 2, schema: SCHEMA_V2 + SEEDING, marked: true },
+    { version: 2, schema: SCHEMA_V2 + SEEDING, marked: false },
+    { version: 2, schema: SCHEMA_V2, marked: true }
+  ]
+  for (const [i, { version, schema, marked }] of cases.entries()) {
+    const path = join(dir, `v${version}-${i}.db`)
     const old = new Database(path)
-    old.exec(SCHEMA_V1)
+    old.exec(schema)
     if (marked) {
       old.pragma(`application_id = ${APPLICATION_ID}`)
-      old.pragma('user_version = 1')
+      old.pragma(`user_version = ${version}`)
     }
     old.prepare("INSERT INTO agents VALUES ('kept', null, null)").run()
-    old.prepare("INSERT INTO sessions VALUES ('s1', 'kept', 'RUNNING', 5, '{}')").run()
+    const insert = old.prepare('INSERT INTO sessions (session_id, agent_id, status, start_us, json) VALUES (?, ?, ?, ?, ?)')
+    insert.run('s1', 'kept', 'RUNNING', 5, '{}')
+    for (let j = 0; j < 30; j++) insert.run(`x${j}`, `agent-${j % 3}`, ['COMPLETED', 'FAILED', 'RUNNING', 'CANCELLED'][j % 4], j, '{}')
     old.close()
-    t.equal(openError(path), 'opened')
+    t.equal(openError(path), 'opened', `version ${version} #${i}`)
     t.same(columnsOf(path), ['session_id', 'agent_id', 'status', 'start_us', 'json', 'planned_end_us', 'planned_status', 'other_json', 'plan', 'spawn_index'])
-    t.same(schemaOf(path), schemaOf(fresh), 'the same tables and indexes as a new file')
+    t.same(schemaOf(path), schemaOf(fresh), 'the same tables, indexes and triggers as a new file')
     const db = new Database(path, { readonly: true })
-    t.equal(db.pragma('user_version', { simple: true }), 2)
-    t.same(db.prepare('SELECT session_id, json, planned_end_us, spawn_index FROM sessions').all(), [{ session_id: 's1', json: '{}', planned_end_us: null, spawn_index: null }])
+    t.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION)
+    t.same(db.prepare("SELECT session_id, json, planned_end_us, spawn_index FROM sessions WHERE session_id = 's1'").all(), [{ session_id: 's1', json: '{}', planned_end_us: null, spawn_index: null }])
+    t.same(db.prepare(COUNTS).all(), db.prepare(COUNTS_BY_GROUP).all(), 'the counts of the rows there')
+    t.equal(db.prepare('SELECT count(*) FROM session_counts').pluck().get(), 13)
     db.close()
-    t.equal(openError(path), 'opened', 'and opens again as version 2')
+    const store = openSessionsStore(path)
+    t.same(store.listAgents(), [{ agent_id: 'kept', agent_name: null, agent_version: null, sessions_count: 1 }], 'and opens again as this version')
+    t.equal(store.deleteSession('kept', 's1'), 1)
+    t.same(store.listAgents()[0]!.sessions_count, 0, 'the triggers keep them')
+    store.close()
   }
+  const mislabelled = join(dir, 'v1-as-v2.db')
+  const m = new Database(mislabelled)
+  m.exec(SCHEMA_V1)
+  m.pragma(`application_id = ${APPLICATION_ID}`)
+  m.pragma('user_version = 2')
+  m.close()
+  t.match(openError(mislabelled), 'written by another version of meibel-mock (schema version 2, this one uses 3)', 'version 2 with the tables of version 1: not upgraded')
+})
+
+t.test('refreshDerivedTables recomputes the counts a bulk load left without triggers', async (t) => {
+  const db = openDatabase(':memory:')
+  t.teardown(() => { db.close() })
+  db.exec('DROP TRIGGER session_counts_insert')
+  const insert = db.prepare('INSERT INTO sessions (session_id, agent_id, status, start_us, json) VALUES (?, ?, ?, ?, ?)')
+  for (let j = 0; j < 20; j++) insert.run(`x${j}`, `agent-${j % 3}`, ['COMPLETED', 'FAILED'][j % 2], j, '{}')
+  db.prepare("INSERT INTO session_counts VALUES ('gone', 'COMPLETED', 7)").run()
+  t.same(db.prepare(COUNTS).all().length, 1, 'stale before')
+  refreshDerivedTables(db)
+  t.same(db.prepare(COUNTS).all(), db.prepare(COUNTS_BY_GROUP).all())
+  t.equal(db.prepare('SELECT count(*) FROM session_counts').pluck().get(), 6)
 })
 
 t.test('the folder does not exist', async (t) => {
@@ -194,16 +251,16 @@ t.test('another application\'s database: refused, never changed', async (t) => {
   e.exec(SCHEMA_SQL)
   e.exec('CREATE TABLE notes (x)')
   e.close()
-  t.match(openError(ourTablesPlusOne), 'another application\'s database (application_id 0, user_version 0, tables: agents, notes, sessions)')
+  t.match(openError(ourTablesPlusOne), 'another application\'s database (application_id 0, user_version 0, tables: agents, notes, session_counts, sessions)')
 })
 
 t.test('a meibel-mock database of another schema version, or with changed tables', async (t) => {
   const dir = t.testdir()
   const newer = storeFile(join(dir, 'newer.db'))
   const n = new Database(newer)
-  n.pragma('user_version = 3')
+  n.pragma('user_version = 4')
   n.close()
-  t.equal(openError(newer), `${newer}: written by another version of meibel-mock (schema version 3, this one uses 2); use that version or point --db at a meibel-mock database or at a path for a new one`)
+  t.equal(openError(newer), `${newer}: written by another version of meibel-mock (schema version 4, this one uses 3); use that version or point --db at a meibel-mock database or at a path for a new one`)
   const changed = storeFile(join(dir, 'changed.db'))
   const c = new Database(changed)
   c.exec('DROP INDEX sessions_by_agent_start')
@@ -273,7 +330,7 @@ t.test('a file in use by another store is refused by its lock; the first one kee
 t.test(':memory: opens without any file check', async (t) => {
   const db = openDatabase(':memory:')
   t.teardown(() => { db.close() })
-  t.same(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all(), ['agents', 'seeding', 'sessions'])
+  t.same(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all(), ['agents', 'seeding', 'session_counts', 'sessions'])
 })
 
 t.test('a file of this schema version from before the seeding record gets its table, its data kept', async (t) => {
@@ -289,7 +346,7 @@ t.test('a file of this schema version from before the seeding record gets its ta
   store.close()
   t.same(agents(path), ['kept'])
   const db = new Database(path, { readonly: true })
-  t.same(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all(), ['agents', 'seeding', 'sessions'])
+  t.same(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all(), ['agents', 'seeding', 'session_counts', 'sessions'])
   db.close()
 })
 
