@@ -33,6 +33,9 @@ const WORKER_TAG = 'meibel-mock:build-seeded-database'
 interface Job { id: number, options: BuildSeededOptions }
 type Answer = { id: number, counts: BuiltCounts } | { id: number, error: string }
 
+/* c8 ignore start: runs in the worker thread, whose coverage is not collected;
+   test/seed/build-seeded-database.test.ts checks its answers and errors, and
+   test/admin/dataset-apart.test.ts that the file holds the in-process seed's bytes */
 const build = ({ path, fixturesDir, seed, sessionsPerAgent }: BuildSeededOptions): BuiltCounts => {
   const store = openSessionsStore(path)
   try {
@@ -52,6 +55,7 @@ if (!isMainThread && workerData === WORKER_TAG) {
     }
   })
 }
+/* c8 ignore stop */
 
 let worker: Worker | null = null
 let jobs = 0

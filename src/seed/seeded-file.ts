@@ -2,9 +2,9 @@
 // into a file of its own, then opened in place of the store: what a seed
 // too big to generate in-process (it would hold the event loop for
 // seconds) goes through, at start and for POST /__admin/seed.
-import { renameSync, rmSync } from 'node:fs'
+import { readdirSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import type { Seeding } from '../store/seeding.js'
 import { openSessionsStore, type SessionsStore } from '../store/sessions-store.js'
 import { buildSeededDatabase } from './build-seeded-database.js'
@@ -30,7 +30,15 @@ export const scratchPath = (db: string, what: string): string => db === ':memory
 // cache, not in the process's memory).
 export const buildSeededFile = async (db: string, fixturesDir: string, seeding: Seeding): Promise<() => SessionsStore> => {
   const path = scratchPath(db, 'seeding')
-  // What a killed emulator with the same pid may have left.
+  // What a killed emulator may have left: with --db, any scratch file of
+  // the --db file is stale, since this process holds its lock.
+  if (db !== ':memory:') {
+    const folder = dirname(db)
+    const prefixes = [`${basename(db)}.seeding-`, `${basename(db)}.snapshot-`]
+    for (const name of readdirSync(folder)) {
+      if (prefixes.some((prefix) => name.startsWith(prefix))) rmSync(join(folder, name), { force: true })
+    }
+  }
   rmSync(path, { force: true })
   try {
     await buildSeededDatabase({ path, fixturesDir, seed: seeding.seed, sessionsPerAgent: seeding.sessionsPerAgent })
@@ -46,7 +54,7 @@ export const buildSeededFile = async (db: string, fixturesDir: string, seeding: 
       return openSessionsStore(db, { trusted: true })
     }
     try {
-      return openSessionsStore(path, { trusted: true })
+      return openSessionsStore(path, { trusted: true, unlinked: true })
     } finally {
       rmSync(path)
     }

@@ -211,11 +211,15 @@ export interface OpenOptions {
   // main thread, src/seed/seeded-file.ts): its pages are not quick-checked,
   // which would hold the event loop about 250 ms per 60 MB.
   trusted?: boolean
+  // A file unlinked once open (the in-memory dataset, built apart): its
+  // rollback journal is kept in memory, so no -journal file is left in the
+  // temp folder; the data goes with the process anyway.
+  unlinked?: boolean
 }
 
 // Opens, checks and locks a database file, creating it (and the schema) when
 // new; ':memory:' is a fresh in-memory database. Throws a StartupError.
-export const openDatabase = (path: string, { trusted = false }: OpenOptions = {}): Database.Database => {
+export const openDatabase = (path: string, { trusted = false, unlinked = false }: OpenOptions = {}): Database.Database => {
   if (path === ':memory:') {
     const db = new Database(path)
     upgradeSchema(db)
@@ -231,6 +235,9 @@ export const openDatabase = (path: string, { trusted = false }: OpenOptions = {}
     // close, so a second process gets SQLITE_BUSY on its first read. Taken
     // before anything is read, so the checks and the first writes run under it.
     db.pragma('locking_mode = EXCLUSIVE')
+    // Before the first write, which would leave the -journal file (EXCLUSIVE
+    // locking mode keeps it between transactions).
+    if (unlinked) db.pragma('journal_mode = MEMORY')
     db.exec('BEGIN EXCLUSIVE')
     const kind = classify(db, path, trusted)
     if (kind !== 'ours') {
@@ -245,7 +252,7 @@ export const openDatabase = (path: string, { trusted = false }: OpenOptions = {}
     // A rollback journal, not WAL (which files written by earlier versions
     // use): committed data is in the file itself, not in a -wal file until a
     // checkpoint, and WAL's concurrent readers are moot under the lock.
-    db.pragma('journal_mode = DELETE')
+    if (!unlinked) db.pragma('journal_mode = DELETE')
     return db
   } catch (err) {
     if (db?.inTransaction === true) db.exec('ROLLBACK')

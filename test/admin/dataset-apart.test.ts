@@ -3,7 +3,8 @@
 // src/store/swappable-store.ts). A threshold of 10 sessions sends every
 // seed of more than 2 sessions per agent (5 agents) that way.
 import t from 'tap'
-import { readdirSync } from 'node:fs'
+import { readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { SESSION_STATUSES } from '../../src/schemas/list-sessions.js'
@@ -57,6 +58,7 @@ t.test('a reseed built apart gives the bytes an in-process one does; no answer c
   t.same(await everything(app), seeded3)
   await call(app, 'POST', '/__admin/reset')
   t.same(await everything(app), atStart)
+  t.same(readdirSync(tmpdir()).filter((name) => name.startsWith(`meibel-mock-seeding-${process.pid}-`)), [], 'no file left in the temp folder')
 })
 
 t.test('small reseeds stay in-process under the same threshold', async (t) => {
@@ -127,6 +129,9 @@ t.test('start-up above the threshold builds apart too, with the same bytes', asy
   t.equal(apart.startupSummary.sessions, sessionCount(counts3))
   const dir = t.testdir()
   const db = join(dir, 'sessions.db')
+  // What a killed emulator left next to the file.
+  writeFileSync(`${db}.seeding-1`, 'partial')
+  writeFileSync(`${db}.snapshot-1`, 'partial')
   const onFile = await build(t, { db, seed: 3, sessionsPerAgent: 40 }, APART)
   t.same(await everything(onFile), seeded3)
   t.same(files(dir), ['sessions.db'])
