@@ -62,9 +62,9 @@ const openSeededStore = async (config: Config, fixtures: Fixtures, threshold: nu
         return { store, seeding: asked, kept: null }
       }
       // The --db file stays open (and locked) while the new one is built next to it.
-      const open = await buildSeededFile(config.db, config.fixturesDir, asked)
+      const built = await buildSeededFile(config.db, config.fixturesDir, asked)
       store.close()
-      return { store: open(), seeding: asked, kept: null }
+      return { store: built.open(), seeding: asked, kept: null }
     }
   /* c8 ignore start: seeding a fresh store fails only on a full disk or a bug */
   } catch (err) {
@@ -101,8 +101,14 @@ interface AdminState { dataset: Dataset, journal: Journal, faults: FaultRules, c
 const seedApart = (store: SwappableStore, config: Config, threshold: number): SeedApart => ({
   threshold,
   build: async (seeding) => {
-    const open = await buildSeededFile(config.db, config.fixturesDir, seeding)
-    store.swap(open, scratchPath(config.db, 'snapshot'))
+    const built = await buildSeededFile(config.db, config.fixturesDir, seeding)
+    // A build that ends after the server closed is not swapped in (the
+    // closed store cannot hand its snapshot on): its file goes.
+    try {
+      store.swap(built.open, scratchPath(config.db, 'snapshot'))
+    } finally {
+      built.discard()
+    }
   }
 })
 

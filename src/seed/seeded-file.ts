@@ -22,13 +22,19 @@ export const scratchPath = (db: string, what: string): string => db === ':memory
   ? join(tmpdir(), `meibel-mock-${what}-${process.pid}-${++scratchFiles}.db`)
   : `${db}.${what}-${process.pid}`
 
-// Builds the seeded data, then answers how to open it, for once the store
-// it replaces is closed: with --db the file is renamed over the --db file
-// (one file left, which a restart opens); with ':memory:' the built file is
-// opened and unlinked at once, so nothing is left behind even after a kill
-// -9 (Linux keeps the file while it is open; its pages are in the page
-// cache, not in the process's memory).
-export const buildSeededFile = async (db: string, fixturesDir: string, seeding: Seeding): Promise<() => SessionsStore> => {
+export interface BuiltFile {
+  // Opens it in place of the store it replaces, once that one is closed.
+  open: () => SessionsStore
+  // Removes it unless opened (a swap that failed, or came after the close).
+  discard: () => void
+}
+
+// Builds the seeded data, then answers how to open it: with --db the file is
+// renamed over the --db file (one file left, which a restart opens); with
+// ':memory:' the built file is opened and unlinked at once, so nothing is
+// left behind even after a kill -9 (Linux keeps the file while it is open;
+// its pages are in the page cache, not in the process's memory).
+export const buildSeededFile = async (db: string, fixturesDir: string, seeding: Seeding): Promise<BuiltFile> => {
   const path = scratchPath(db, 'seeding')
   // What a killed emulator may have left: with --db, any scratch file of
   // the --db file is stale, since this process holds its lock.
@@ -40,15 +46,16 @@ export const buildSeededFile = async (db: string, fixturesDir: string, seeding: 
     }
   }
   rmSync(path, { force: true })
+  const discard = (): void => { rmSync(path, { force: true }) }
   try {
     await buildSeededDatabase({ path, fixturesDir, seed: seeding.seed, sessionsPerAgent: seeding.sessionsPerAgent })
   /* c8 ignore start: a build fails only on a full disk or a bug */
   } catch (err) {
-    rmSync(path, { force: true })
+    discard()
     throw err
   }
   /* c8 ignore stop */
-  return () => {
+  const open = (): SessionsStore => {
     if (db !== ':memory:') {
       renameSync(path, db)
       return openSessionsStore(db, { trusted: true })
@@ -59,4 +66,5 @@ export const buildSeededFile = async (db: string, fixturesDir: string, seeding: 
       rmSync(path)
     }
   }
+  return { open, discard }
 }

@@ -136,3 +136,11 @@ t.test('start-up above the threshold builds apart too, with the same bytes', asy
   t.same(await everything(onFile), seeded3)
   t.same(files(dir), ['sessions.db'])
 })
+
+t.test('a reseed that ends after the server closed is not swapped in, and leaves no file', async (t) => {
+  const app = await build(t, {}, APART)
+  const seeding = call(app, 'POST', '/__admin/seed', { seed: 3, sessions_per_agent: 40 })
+  await app.close()
+  t.equal((await seeding).status, 500)
+  t.same(readdirSync(tmpdir()).filter((name) => name.startsWith(`meibel-mock-seeding-${process.pid}-`)), [])
+})
