@@ -20,14 +20,17 @@ import { healthRoutes } from './routes/health.js'
 import { EMULATED_ROUTES, emulatedApi } from './routes/emulated-routes.js'
 import { HTTPValidationErrorSchema, SessionListResponseSchema, SessionSummarySchema, ValidationErrorSchema } from './schemas/list-sessions.js'
 import { makeClock, type Clock } from './clock/clock.js'
-import { makeDataset, type Dataset } from './seed/dataset.js'
+import { WORKER_SEED_THRESHOLD } from './seed/build-seeded-database.js'
+import { makeDataset, type Dataset, type SeedApart } from './seed/dataset.js'
 import { loadFixtures, type Fixtures } from './seed/fixtures.js'
 import { SEED_CLOCK_US } from './seed/generate.js'
 import { makeLiveSessions, type LiveSessions } from './seed/lifecycle.js'
 import { seedStore } from './seed/seed-store.js'
+import { buildSeededFile, generatedTotal, scratchPath } from './seed/seeded-file.js'
 import { parseDateTimeMicros } from './store/datetime.js'
 import type { Seeding } from './store/seeding.js'
 import { openSessionsStore, type SessionsStore } from './store/sessions-store.js'
+import { makeSwappableStore, type SwappableStore } from './store/swappable-store.js'
 
 // Fastify's own JSON media type; Starlette sends no charset (§6, §9).
 const FASTIFY_JSON = 'application/json; charset=utf-8'
@@ -45,14 +48,23 @@ interface SeededStore {
 
 // Seeds an empty store, or any with --reseed; a --db file holding data keeps
 // it, and its seed. A bad --db file is a StartupError from openSessionsStore
-// (src/store/database.ts).
-const openSeededStore = (config: Config, fixtures: Fixtures): SeededStore => {
+// (src/store/database.ts). A seed generating more than `threshold` sessions
+// is built in a worker thread (src/seed/seeded-file.ts), so generating and
+// writing run on two cores; a small one is seeded in-process, which starts
+// faster than a worker.
+const openSeededStore = async (config: Config, fixtures: Fixtures, threshold: number): Promise<SeededStore> => {
   const store = openSessionsStore(config.db)
   const asked: Seeding = { seed: config.seed, sessionsPerAgent: config.sessionsPerAgent }
   try {
     if (config.reseed || store.isEmpty()) {
-      seedStore(store, fixtures, asked)
-      return { store, seeding: asked, kept: null }
+      if (generatedTotal(fixtures, asked.sessionsPerAgent) <= threshold) {
+        seedStore(store, fixtures, asked)
+        return { store, seeding: asked, kept: null }
+      }
+      // The --db file stays open (and locked) while the new one is built next to it.
+      const built = await buildSeededFile(config.db, config.fixturesDir, asked)
+      store.close()
+      return { store: built.open(), seeding: asked, kept: null }
     }
   /* c8 ignore start: seeding a fresh store fails only on a full disk or a bug */
   } catch (err) {
@@ -84,8 +96,24 @@ const makeEmulatorClock = (config: Config): Clock => makeClock({
 
 interface AdminState { dataset: Dataset, journal: Journal, faults: FaultRules, clock: Clock }
 
-const adminState = (store: SessionsStore, fixtures: Fixtures, config: Config, seed: number, live: LiveSessions, clock: Clock): AdminState => {
-  const dataset = makeDataset(store, fixtures, seed, live)
+// A big reseed is built apart, then swapped in: the old database closes, the
+// new one is opened in its place (with --db, renamed over the --db file).
+const seedApart = (store: SwappableStore, config: Config, threshold: number): SeedApart => ({
+  threshold,
+  build: async (seeding) => {
+    const built = await buildSeededFile(config.db, config.fixturesDir, seeding)
+    // A build that ends after the server closed is not swapped in (the
+    // closed store cannot hand its snapshot on): its file goes.
+    try {
+      store.swap(built.open, scratchPath(config.db, 'snapshot'))
+    } finally {
+      built.discard()
+    }
+  }
+})
+
+const adminState = (store: SwappableStore, fixtures: Fixtures, config: Config, seed: number, live: LiveSessions, clock: Clock, threshold: number): AdminState => {
+  const dataset = makeDataset(store, fixtures, seed, live, seedApart(store, config, threshold))
   return { dataset, journal: makeJournal(config.journalSize, config.journalBytes), faults: makeFaultRules(() => dataset.seed), clock }
 }
 
@@ -106,6 +134,9 @@ export interface BuildOptions {
   // Whether stdout is a terminal (only the CLI knows): the default log
   // format is pretty there, colored when the logs go to stdout.
   terminal?: boolean
+  // Seeds generating more sessions than this are built in a worker thread
+  // (default WORKER_SEED_THRESHOLD); tests lower it to go that way quickly.
+  workerSeedThreshold?: number
 }
 
 // What start.ts's banner tells about the instance, as it was at start.
@@ -134,12 +165,15 @@ const prettyLines = async (out: LogStream, colorize: boolean): Promise<LogStream
   return { write: (line) => { out.write(pretty(line)) } }
 }
 
-export const buildServer = async (config: Config, { logStream, deadline, terminal = false }: BuildOptions = {}): Promise<FastifyInstance> => {
+export const buildServer = async (config: Config, { logStream, deadline, terminal = false, workerSeedThreshold = WORKER_SEED_THRESHOLD }: BuildOptions = {}): Promise<FastifyInstance> => {
   // Fixtures and the keys file are checked on every start, so a bad file
   // fails fast even when a --db file was seeded before.
   const fixtures = loadFixtures(config.fixturesDir)
   const apiKeys = apiKeyScopes(config)
-  const { store, seeding, kept } = openSeededStore(config, fixtures)
+  const seeded = await openSeededStore(config, fixtures, workerSeedThreshold)
+  const { seeding, kept } = seeded
+  // Every part holds this store; a reseed swaps the database under it.
+  const store = makeSwappableStore(seeded.store)
   // The emulator clock, attached to the store: every read sees the data at
   // its instant (src/seed/lifecycle.ts). Sessions spawn from the data's seed.
   const clock = makeEmulatorClock(config)
@@ -147,7 +181,7 @@ export const buildServer = async (config: Config, { logStream, deadline, termina
   // The control API's state: the dataset (with a snapshot of the state right
   // after start), the request journal, the fault rules and the clock. None of
   // it exists with --no-admin, so the emulated API then records nothing.
-  const admin = config.admin ? adminState(store, fixtures, config, seeding.seed, live, clock) : null
+  const admin = config.admin ? adminState(store, fixtures, config, seeding.seed, live, clock, workerSeedThreshold) : null
   // Only the control API reads request bodies (src/fastapi/http-server.ts).
   const readsBody = (url: string): boolean => admin !== null && (url === ADMIN_PREFIX || url.startsWith(`${ADMIN_PREFIX}/`) || url.startsWith(`${ADMIN_PREFIX}?`))
 

@@ -51,7 +51,8 @@ export const datasetRoutes: FastifyPluginAsync<DatasetRoutesOptions> = async (pl
       response: { 200: AgentListSchema }
     }
   }, async (request) => {
-    dataset.reseed(request.body.seed, request.body.sessions_per_agent)
+    // Answers once the new data is served: the next request sees it.
+    await dataset.reseed(request.body.seed, request.body.sessions_per_agent)
     return agents()
   })
 }

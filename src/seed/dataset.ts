@@ -6,12 +6,14 @@ import { ConflictError, InvalidError, NotFoundError } from '../errors.js'
 import type { SessionInput } from '../schemas/admin.js'
 import type { StoredSession } from '../schemas/list-sessions.js'
 import { readSessionTime } from '../store/datetime.js'
+import type { Seeding } from '../store/seeding.js'
 import type { AgentRecord, AgentSummary, PlannedSession, SessionsStore } from '../store/sessions-store.js'
 import type { Fixtures } from './fixtures.js'
 import { makeSessionGenerator, type SessionOverrides } from './generate.js'
 import { planInserted, storedAt, type LiveSessions, type Outcome } from './lifecycle.js'
 import { ENDS_BEFORE_START, fieldMessage, recordLabel } from './record-errors.js'
 import { seedStore } from './seed-store.js'
+import { generatedTotal } from './seeded-file.js'
 
 export interface Dataset {
   // The seed that generated fields are drawn from.
@@ -23,8 +25,17 @@ export interface Dataset {
   deleteSession: (agentId: string, sessionId: string) => void
   // Back to the state right after start (and the start seed).
   reset: () => void
-  // Fixtures plus sessions generated from `seed`.
-  reseed: (seed: number, sessionsPerAgent?: number) => void
+  // Fixtures plus sessions generated from `seed`; resolves once the new data
+  // is served. Reseeds run one after another, each in the order asked: one
+  // asked while another builds waits for it.
+  reseed: (seed: number, sessionsPerAgent?: number) => Promise<void>
+}
+
+// Big reseeds, built off the main thread and swapped in (src/server.ts):
+// those generating more than `threshold` sessions in all.
+export interface SeedApart {
+  threshold: number
+  build: (seeding: Seeding) => Promise<void>
 }
 
 const fieldError = (where: string, field: string, message: string): InvalidError =>
@@ -63,9 +74,11 @@ const toLifecycle = (input: SessionInput, where: string): GivenLifecycle | null 
   : { endsUs: parseTime(where, 'lifecycle.ends_at', input.lifecycle.ends_at), outcome: input.lifecycle.outcome }
 
 // `live` follows the emulator clock: reset and reseed tell it, and an insert
-// answers at its instant.
-export const makeDataset = (store: SessionsStore, fixtures: Fixtures, startSeed: number, live: LiveSessions): Dataset => {
+// answers at its instant. Without `apart`, every reseed is in-process.
+export const makeDataset = (store: SessionsStore, fixtures: Fixtures, startSeed: number, live: LiveSessions, apart: SeedApart | null = null): Dataset => {
   let seed = startSeed
+  // The reseed running, or done: the next one starts after it.
+  let reseeding: Promise<void> = Promise.resolve()
   const drawn = new Map<string, number>()
   const generate = makeSessionGenerator()
   // The state right after start, for reset.
@@ -127,11 +140,21 @@ export const makeDataset = (store: SessionsStore, fixtures: Fixtures, startSeed:
       drawn.clear()
       live.reset(startSeed)
     },
-    reseed: (newSeed, sessionsPerAgent) => {
-      seedStore(store, fixtures, { seed: newSeed, sessionsPerAgent })
-      seed = newSeed
-      drawn.clear()
-      live.reseeded(newSeed)
+    // While a big reseed builds, the control API's other calls (inserts,
+    // deletes, reset) change the data still served, which the reseed then
+    // replaces.
+    reseed: async (newSeed, sessionsPerAgent) => {
+      const seeding: Seeding = { seed: newSeed, sessionsPerAgent: sessionsPerAgent ?? null }
+      const run = async (): Promise<void> => {
+        if (apart !== null && generatedTotal(fixtures, seeding.sessionsPerAgent) > apart.threshold) await apart.build(seeding)
+        else seedStore(store, fixtures, seeding)
+        seed = newSeed
+        drawn.clear()
+        live.reseeded(newSeed)
+      }
+      const done = reseeding.then(run)
+      reseeding = done.catch(() => {})
+      await done
     }
   }
 }

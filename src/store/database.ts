@@ -241,12 +241,12 @@ const UPGRADABLE_OBJECTS = [...UPGRADABLE_VERSIONS.values()].flat()
 type Kind = 'new' | 'ours' | 'old' | 'unmarked'
 
 // Reads only: the header's marker and version, the schema, and a quick check
-// of every page (about 250 ms for a 60 MB file).
-const classify = (db: Database.Database, path: string): Kind => {
+// of every page (about 250 ms for a 60 MB file), unless the file is trusted.
+const classify = (db: Database.Database, path: string, trusted: boolean): Kind => {
   const applicationId = db.pragma('application_id', { simple: true }) as number
   const version = db.pragma('user_version', { simple: true }) as number
   const objects = objectsOf(db)
-  const check = db.pragma('quick_check', { simple: true }) as string
+  const check = trusted ? 'ok' : db.pragma('quick_check', { simple: true }) as string
   if (check !== 'ok') refuse(path, `a damaged SQLite database (quick_check: ${check.split('\n')[0]!}); restore it from a copy, or delete it to start from the seeded data, or ${REMEDY}`)
   const exact = EXPECTED_OBJECTS.includes(JSON.stringify(objects))
   if (applicationId === APPLICATION_ID) {
@@ -261,9 +261,20 @@ const classify = (db: Database.Database, path: string): Kind => {
   return refuse(path, `another application's database (application_id ${applicationId}, user_version ${version}, tables: ${tables.join(', ') || 'none'}), left unchanged; ${REMEDY}`)
 }
 
+export interface OpenOptions {
+  // A file this process has just written (a seeded database built off the
+  // main thread, src/seed/seeded-file.ts): its pages are not quick-checked,
+  // which would hold the event loop about 250 ms per 60 MB.
+  trusted?: boolean
+  // A file unlinked once open (the in-memory dataset, built apart): its
+  // rollback journal is kept in memory, so no -journal file is left in the
+  // temp folder; the data goes with the process anyway.
+  unlinked?: boolean
+}
+
 // Opens, checks and locks a database file, creating it (and the schema) when
 // new; ':memory:' is a fresh in-memory database. Throws a StartupError.
-export const openDatabase = (path: string): Database.Database => {
+export const openDatabase = (path: string, { trusted = false, unlinked = false }: OpenOptions = {}): Database.Database => {
   if (path === ':memory:') {
     const db = new Database(path)
     upgradeSchema(db)
@@ -279,8 +290,11 @@ export const openDatabase = (path: string): Database.Database => {
     // close, so a second process gets SQLITE_BUSY on its first read. Taken
     // before anything is read, so the checks and the first writes run under it.
     db.pragma('locking_mode = EXCLUSIVE')
+    // Before the first write, which would leave the -journal file (EXCLUSIVE
+    // locking mode keeps it between transactions).
+    if (unlinked) db.pragma('journal_mode = MEMORY')
     db.exec('BEGIN EXCLUSIVE')
-    const kind = classify(db, path)
+    const kind = classify(db, path, trusted)
     if (kind !== 'ours') {
       db.pragma(`application_id = ${APPLICATION_ID}`)
       upgradeSchema(db)
@@ -293,7 +307,7 @@ export const openDatabase = (path: string): Database.Database => {
     // A rollback journal, not WAL (which files written by earlier versions
     // use): committed data is in the file itself, not in a -wal file until a
     // checkpoint, and WAL's concurrent readers are moot under the lock.
-    db.pragma('journal_mode = DELETE')
+    if (!unlinked) db.pragma('journal_mode = DELETE')
     return db
   } catch (err) {
     if (db?.inTransaction === true) db.exec('ROLLBACK')

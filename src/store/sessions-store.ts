@@ -10,7 +10,7 @@ import type Database from 'better-sqlite3'
 import type { StoredSession } from '../schemas/list-sessions.js'
 import type { AgentRecord, AgentSummary, SessionRecord } from '../schemas/records.js'
 import { serializeSession } from '../schemas/serialize.js'
-import { failureKind, openDatabase, withoutCountTriggers } from './database.js'
+import { failureKind, openDatabase, withoutCountTriggers, type OpenOptions } from './database.js'
 import { formatDateTimeMicros } from './datetime.js'
 import type { Seeding } from './seeding.js'
 
@@ -127,6 +127,10 @@ export interface SessionsStore {
   // database), which restoreSnapshot puts back: the state right after start.
   takeSnapshot: () => void
   restoreSnapshot: () => void
+  // The snapshot carried from one store to the next (src/store/swappable-store.ts):
+  // written into a new database file at `path`, and read from one.
+  exportSnapshot: (path: string) => void
+  importSnapshot: (path: string) => void
   close: () => void
   readonly open: boolean
   // The first database failure since open, or null. Once set it stays: a
@@ -252,8 +256,8 @@ const clampPage = (offset: number, limit: number | null, total: number): { offse
 // Opens (checks and locks) the database: a StartupError for a bad file
 // (src/store/database.ts).
 // `spacing` is for tests, which walk many blocks of a small dataset.
-export const openSessionsStore = (path: string, spacing: CheckpointSpacing = CHECKPOINT_SPACING): SessionsStore => {
-  const db = openDatabase(path)
+export const openSessionsStore = (path: string, options: OpenOptions = {}, spacing: CheckpointSpacing = CHECKPOINT_SPACING): SessionsStore => {
+  const db = openDatabase(path, options)
 
   // Every variant and direction, plain (OFFSET from the start) and from a checkpoint.
   type Prepared<S> = Record<Variant, Record<SortOrder, readonly [plain: S, from: S]>>
@@ -313,6 +317,28 @@ export const openSessionsStore = (path: string, spacing: CheckpointSpacing = CHE
     db.prepare(`INSERT INTO main.sessions (${SESSION_COLUMNS}) SELECT ${SESSION_COLUMNS} FROM temp.snapshot_sessions`),
     db.prepare('INSERT INTO main.seeding SELECT * FROM temp.snapshot_seeding')
   ]
+  // A snapshot's rows in a file of their own, for the store that replaces this one.
+  const attachSnapshotFile = db.prepare('ATTACH ? AS snapshot_file')
+  const EXPORT_SNAPSHOT_SQL = `
+    CREATE TABLE snapshot_file.snapshot_agents AS SELECT ${AGENT_COLUMNS} FROM temp.snapshot_agents;
+    CREATE TABLE snapshot_file.snapshot_sessions AS SELECT ${SESSION_COLUMNS} FROM temp.snapshot_sessions;
+    CREATE TABLE snapshot_file.snapshot_seeding AS SELECT * FROM temp.snapshot_seeding;`
+  const IMPORT_SNAPSHOT_SQL = `
+    DELETE FROM temp.snapshot_agents; DELETE FROM temp.snapshot_sessions; DELETE FROM temp.snapshot_seeding;
+    INSERT INTO temp.snapshot_agents (${AGENT_COLUMNS}) SELECT ${AGENT_COLUMNS} FROM snapshot_file.snapshot_agents;
+    INSERT INTO temp.snapshot_sessions (${SESSION_COLUMNS}) SELECT ${SESSION_COLUMNS} FROM snapshot_file.snapshot_sessions;
+    INSERT INTO temp.snapshot_seeding SELECT * FROM snapshot_file.snapshot_seeding;`
+  // ATTACH and DETACH cannot run inside a transaction; the copy between them is one.
+  const withSnapshotFile = (path: string, sql: string): void => {
+    attachSnapshotFile.run(path)
+    try {
+      db.exec(`BEGIN; ${sql} COMMIT;`)
+    } finally {
+      /* c8 ignore next: only after a failed copy (a full disk) */
+      if (db.inTransaction) db.exec('ROLLBACK')
+      db.exec('DETACH snapshot_file')
+    }
+  }
 
   const sessionRow = (s: PlannedSession): unknown[] => {
     const { lifecycle } = s
@@ -605,7 +631,16 @@ export const openSessionsStore = (path: string, spacing: CheckpointSpacing = CHE
     restoreSnapshot: writing(() => {
       restoreSnapshot()
       changed()
-    })
+    }),
+    // ATTACH needs no statement in progress: open streams read ahead first.
+    exportSnapshot: (path) => {
+      detachStreams()
+      withSnapshotFile(path, EXPORT_SNAPSHOT_SQL)
+    },
+    importSnapshot: (path) => {
+      detachStreams()
+      withSnapshotFile(path, IMPORT_SNAPSHOT_SQL)
+    }
   }
   const isEmpty = guarded(methods.isEmpty)
   const dropCache = guarded(() => { detachStreams(); db.pragma('shrink_memory') })

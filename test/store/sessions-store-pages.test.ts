@@ -179,7 +179,7 @@ for (const [spacing, span, numRuns] of SPACINGS) {
       return false
     }
     t.doesNotThrow(() => fc.assert(fc.property(fc.integer(), fc.array(opArb(spacing, span), { minLength: 1, maxLength: 14 }), (seed, ops) => {
-      const store = openSessionsStore(':memory:', spacing)
+      const store = openSessionsStore(':memory:', {}, spacing)
       try {
         store.attachLifecycle({ sync: () => NOW, render, changed: () => {} })
         const agents = AGENTS.map((agentId) => ({ agent_id: agentId, agent_name: null, agent_version: null }))
