@@ -24,16 +24,20 @@ const distIsStale = (): boolean => sourceFiles(SRC).some((file) => {
   return !existsSync(out) || statSync(out).mtimeMs < statSync(file).mtimeMs
 })
 
-// `tsc -p tsconfig.build.json` (what `npm run build` does), only when stale.
+const runNode = async (args: string[]): Promise<void> => await new Promise<void>((resolve, reject) => {
+  execFile(process.execPath, args, { cwd: ROOT }, (err, stdout, stderr) => {
+    if (err === null) resolve()
+    else reject(new Error(`building dist/ failed: ${err.message}\n${stdout}${stderr}`))
+  })
+})
+
+// What `npm run build` does, only when stale: `tsc -p tsconfig.build.json`,
+// then the bundle (scripts/bundle.mjs), which rewrites dist/cli.js from src/
+// (tsc alone would leave an older bundle in place).
 export const ensureBuilt = async (): Promise<'fresh' | 'built'> => {
   if (!distIsStale()) return 'fresh'
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
-  await new Promise<void>((resolve, reject) => {
-    execFile(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT }, (err, stdout, stderr) => {
-      if (err === null) resolve()
-      else reject(new Error(`building dist/ failed: ${err.message}\n${stdout}${stderr}`))
-    })
-  })
+  await runNode([createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'])
+  await runNode([join(ROOT, 'scripts', 'bundle.mjs')])
   return 'built'
 }
 
