@@ -1,9 +1,10 @@
 // `npm start`'s prestart: compiles src/ into dist/ (what `npm run build`
 // does) only when its inputs changed since the last build from here, so a
 // second start with nothing changed is not a full TypeScript build (seconds,
-// more on a loaded machine); the bundle step (scripts/bundle.mjs) follows it.
-// The inputs are every file under src/ and fixtures/, both tsconfig files,
-// the bundle script and the TypeScript, esbuild and faker versions, by content (a checkout that
+// more on a loaded machine), then the bundle step (scripts/bundle.mjs). The
+// inputs are every file under src/ and fixtures/ (the default data is made
+// from them), both tsconfig files, the bundle script and the TypeScript,
+// esbuild and faker versions, by content (a checkout that
 // only touches mtimes builds nothing); their hash is kept in dist/, so
 // deleting dist/ or a fresh clone builds. The build itself is incremental
 // (tsconfig.build.json), so after a change only what it affects is checked.
