@@ -24,8 +24,21 @@ const distIsStale = (): boolean => sourceFiles(SRC).some((file) => {
   return !existsSync(out) || statSync(out).mtimeMs < statSync(file).mtimeMs
 })
 
+// The test runner's environment without the CLI's variables. Under tap, its
+// process tracking re-adds its hooks to every child; coverage is switched off
+// explicitly so the compiled dist/ does not join the coverage report of src/.
+export const childEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(NODE_V8_COVERAGE|PORT|HOST|MEIBEL_MOCK_.*)$/.test(key)) continue
+    env[key] = value
+  }
+  return { ...env, _TAPJS_PROCESSINFO_COVERAGE_: '0', ...extra }
+}
+
 const runNode = async (args: string[]): Promise<void> => await new Promise<void>((resolve, reject) => {
-  execFile(process.execPath, args, { cwd: ROOT }, (err, stdout, stderr) => {
+  // Without coverage: the bundle step imports dist/ modules (childEnv).
+  execFile(process.execPath, args, { cwd: ROOT, env: childEnv() }, (err, stdout, stderr) => {
     if (err === null) resolve()
     else reject(new Error(`building dist/ failed: ${err.message}\n${stdout}${stderr}`))
   })
@@ -39,18 +52,6 @@ export const ensureBuilt = async (): Promise<'fresh' | 'built'> => {
   await runNode([createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'])
   await runNode([join(ROOT, 'scripts', 'bundle.mjs')])
   return 'built'
-}
-
-// The test runner's environment without the CLI's variables. Under tap, its
-// process tracking re-adds its hooks to every child; coverage is switched off
-// explicitly so the compiled dist/ does not join the coverage report of src/.
-export const childEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/^(NODE_V8_COVERAGE|PORT|HOST|MEIBEL_MOCK_.*)$/.test(key)) continue
-    env[key] = value
-  }
-  return { ...env, _TAPJS_PROCESSINFO_COVERAGE_: '0', ...extra }
 }
 
 // A port nobody listens on right now (closed again before returning).
