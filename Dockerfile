@@ -33,6 +33,10 @@ FROM toolchain AS build
 RUN npm ci && npm cache clean --force
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The build bundles the CLI and prepares the default data from the fixtures
+# (scripts/bundle.mjs, with esbuild: a dev dependency, pruned after).
+COPY scripts ./scripts
+COPY fixtures ./fixtures
 RUN npm run build \
  && npm prune --omit=dev \
  && test -f node_modules/better-sqlite3/build/Release/obj.target/better_sqlite3/src/better_sqlite3.o \

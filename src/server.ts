@@ -18,6 +18,7 @@ import { registerCors } from './plugins/cors.js'
 import { DOCS_PATH, registerOpenApi } from './plugins/openapi.js'
 import { healthRoutes } from './routes/health.js'
 import { EMULATED_ROUTES, emulatedApi } from './routes/emulated-routes.js'
+import { lazySerializers } from './schemas/lazy-serializers.js'
 import { HTTPValidationErrorSchema, SessionListResponseSchema, SessionSummarySchema, ValidationErrorSchema } from './schemas/list-sessions.js'
 import { makeClock, type Clock } from './clock/clock.js'
 import { WORKER_SEED_THRESHOLD } from './seed/build-seeded-database.js'
@@ -223,7 +224,9 @@ export const buildServer = async (config: Config, { logStream, deadline, termina
     // §13.5: a target find-my-way cannot take (CONNECT's `host:port`) is
     // uvicorn's path as it stands, which no route matches. (The one other
     // framework error, of async constraints, cannot arise: no route has one.)
-    frameworkErrors: (_error, request, reply) => { notFoundHandler(request, reply) }
+    frameworkErrors: (_error, request, reply) => { notFoundHandler(request, reply) },
+    // Response serializers compiled on first use (src/schemas/lazy-serializers.ts).
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers } }
   })
 
   if (kept !== null) app.log.warn({ db: config.db, seeded: seeding }, kept)

@@ -24,19 +24,6 @@ const distIsStale = (): boolean => sourceFiles(SRC).some((file) => {
   return !existsSync(out) || statSync(out).mtimeMs < statSync(file).mtimeMs
 })
 
-// `tsc -p tsconfig.build.json` (what `npm run build` does), only when stale.
-export const ensureBuilt = async (): Promise<'fresh' | 'built'> => {
-  if (!distIsStale()) return 'fresh'
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
-  await new Promise<void>((resolve, reject) => {
-    execFile(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT }, (err, stdout, stderr) => {
-      if (err === null) resolve()
-      else reject(new Error(`building dist/ failed: ${err.message}\n${stdout}${stderr}`))
-    })
-  })
-  return 'built'
-}
-
 // The test runner's environment without the CLI's variables. Under tap, its
 // process tracking re-adds its hooks to every child; coverage is switched off
 // explicitly so the compiled dist/ does not join the coverage report of src/.
@@ -47,6 +34,24 @@ export const childEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     env[key] = value
   }
   return { ...env, _TAPJS_PROCESSINFO_COVERAGE_: '0', ...extra }
+}
+
+const runNode = async (args: string[]): Promise<void> => await new Promise<void>((resolve, reject) => {
+  // Without coverage: the bundle step imports dist/ modules (childEnv).
+  execFile(process.execPath, args, { cwd: ROOT, env: childEnv() }, (err, stdout, stderr) => {
+    if (err === null) resolve()
+    else reject(new Error(`building dist/ failed: ${err.message}\n${stdout}${stderr}`))
+  })
+})
+
+// What `npm run build` does, only when stale: `tsc -p tsconfig.build.json`,
+// then the bundle (scripts/bundle.mjs), which rewrites dist/cli.js from src/
+// (tsc alone would leave an older bundle in place).
+export const ensureBuilt = async (): Promise<'fresh' | 'built'> => {
+  if (!distIsStale()) return 'fresh'
+  await runNode([createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'])
+  await runNode([join(ROOT, 'scripts', 'bundle.mjs')])
+  return 'built'
 }
 
 // A port nobody listens on right now (closed again before returning).

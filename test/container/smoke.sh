@@ -176,10 +176,10 @@ fi
 
 # --- local reference: node dist/cli.js ---------------------------------------
 if [[ ! -f dist/cli.js ]] || [[ -n $(find src -newer dist/cli.js -name '*.ts' -print -quit) ]]; then
-  if node node_modules/typescript/bin/tsc -p tsconfig.build.json >"$tmp/tsc.log" 2>&1; then
-    ok "dist/ built (tsc -p tsconfig.build.json)"
+  if node node_modules/typescript/bin/tsc -p tsconfig.build.json >"$tmp/tsc.log" 2>&1 && node scripts/bundle.mjs >>"$tmp/tsc.log" 2>&1; then
+    ok "dist/ built (tsc -p tsconfig.build.json, then scripts/bundle.mjs)"
   else
-    not_ok "dist/ built (tsc -p tsconfig.build.json)"; show "$tmp/tsc.log"
+    not_ok "dist/ built (tsc -p tsconfig.build.json, then scripts/bundle.mjs)"; show "$tmp/tsc.log"
   fi
 fi
 local_port=$(free_port)

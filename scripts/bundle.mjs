@@ -1,0 +1,69 @@
+// The second half of `npm run build` (after tsc): the CLI as one ESM file,
+// and the default data prepared for it. Node 20 spends most of a cold start
+// resolving, reading and compiling the few hundred modules of Fastify,
+// TypeBox, AJV and faker one by one; from one file it compiles them in one go
+// (README "Performance": cold start).
+//
+// - dist/cli.js: src/cli.ts and everything it imports, bundled by esbuild
+//   (tsc's dist/cli.js is replaced; every other dist/ file, the .d.ts files and
+//   the programmatic entry dist/index.js stay as tsc wrote them). Left out and
+//   loaded from node_modules as before: better-sqlite3 (native), pino-pretty
+//   (loaded only for pretty logs), @fastify/swagger and @fastify/swagger-ui
+//   (they read their own files beside their code: package.json, the docs
+//   page's static assets).
+// - dist/default-data.json: the sessions the default start seeds (the shipped
+//   fixtures, the default seed, the fixtures' sessions per agent), made by
+//   tsc's dist/ modules from the same sources, with the key of those inputs
+//   (src/seed/default-data.ts); the bundle carries the generator's identity.
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join, relative } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { build } from 'esbuild'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const dist = join(root, 'dist')
+const require = createRequire(import.meta.url)
+
+const filesUnder = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+  const path = join(dir, entry.name)
+  return entry.isDirectory() ? filesUnder(path) : [path]
+})
+
+// The generator's identity: every source file (any change makes new data,
+// which costs nothing at build time) and the faker version (its streams).
+const generatorId = () => {
+  const hash = createHash('sha256')
+  hash.update(`faker ${require('@faker-js/faker/package.json').version}\n`)
+  for (const file of filesUnder(join(root, 'src')).sort()) {
+    const content = readFileSync(file)
+    hash.update(`${relative(root, file)} ${content.length}\n`).update(content)
+  }
+  return hash.digest('hex')
+}
+
+const generator = generatorId()
+
+await build({
+  entryPoints: [join(root, 'src', 'cli.ts')],
+  outfile: join(dist, 'cli.js'),
+  allowOverwrite: true,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // The CommonJS packages inside call require() for Node's own modules.
+  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+  external: ['better-sqlite3', 'pino-pretty', '@fastify/swagger', '@fastify/swagger-ui'],
+  define: { MEIBEL_MOCK_GENERATOR: JSON.stringify(generator) },
+  logLevel: 'warning'
+})
+
+// The default start's sessions, by the modules tsc just wrote.
+const load = (path) => import(pathToFileURL(join(dist, path)).href)
+const [{ DEFAULT_FIXTURES_DIR, DEFAULT_SEED }, { loadFixtures }, { seededSessions }, { defaultDataKey, writeDefaultData }] =
+  await Promise.all([load('config.js'), load('seed/fixtures.js'), load('seed/seed-store.js'), load('seed/default-data.js')])
+const fixtures = loadFixtures(DEFAULT_FIXTURES_DIR)
+const seeding = { seed: DEFAULT_SEED, sessionsPerAgent: null }
+writeDefaultData(join(dist, 'default-data.json'), defaultDataKey(generator, fixtures, seeding), seededSessions(fixtures, DEFAULT_SEED, null))
