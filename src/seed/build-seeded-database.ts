@@ -1,0 +1,93 @@
+// The seeded dataset written straight into a new database file, off the
+// calling thread: the rows seedStore would put in a store for the same
+// options, built by worker threads (src/seed/seed-worker.ts) so the event
+// loop stays free while a large dataset (up to a million sessions) is drawn
+// and written. Each agent's sessions come from a stream of their own (seed +
+// agent id), so agents are drawn in parallel by GENERATORS workers; one more
+// worker writes the file (src/store/bulk-load.ts).
+import { existsSync, rmSync } from 'node:fs'
+import { extname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads'
+import { loadFixtures, type FixtureAgent } from './fixtures.js'
+import type { GenerateJob, WriteDone, WriteJob } from './seed-worker.js'
+
+export interface BuildOptions {
+  path: string
+  fixturesDir: string
+  seed: number
+  // null: each fixture agent's generated_sessions.
+  sessionsPerAgent: number | null
+}
+
+// Below this many sessions in all, seedStore in the calling thread is faster
+// than the workers (about 40 ms to start three and load the modules in
+// each); above it, the workers pay for themselves, and beyond a few tens of
+// thousands the blocked event loop (about 19 ms per thousand sessions in
+// seedStore) is the reason to use them whatever the time.
+export const WORKER_SEED_THRESHOLD = 5_000
+
+// The total a seeding writes: the fixtures' sessions and the generated ones.
+export const seededSessionCount = (agents: readonly FixtureAgent[], fixtureSessions: number, sessionsPerAgent: number | null): number =>
+  agents.reduce((n, a) => n + (sessionsPerAgent ?? a.generated_sessions), fixtureSessions)
+
+// Two cores here: two generators and the writer share them.
+const GENERATORS = 2
+
+// The worker's module next to this one: .js once built, .ts when run from
+// source (the tests, whose loader the workers inherit with execArgv).
+const WORKER_URL = new URL(`./seed-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url)
+
+// The agents with sessions to draw, spread over the generators: the largest
+// first, each to the least loaded.
+const assign = (agents: readonly FixtureAgent[], sessionsPerAgent: number | null): FixtureAgent[][] => {
+  const countOf = (a: FixtureAgent): number => sessionsPerAgent ?? a.generated_sessions
+  const drawn = agents.filter((a) => countOf(a) > 0).sort((a, b) => countOf(b) - countOf(a))
+  const groups = Array.from({ length: Math.min(GENERATORS, drawn.length) }, () => ({ load: 0, agents: [] as FixtureAgent[] }))
+  for (const agent of drawn) {
+    const least = groups.reduce((min, g) => (g.load < min.load ? g : min))
+    least.agents.push(agent)
+    least.load += countOf(agent)
+  }
+  return groups.map((g) => g.agents)
+}
+
+const failed = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)))
+
+// Writes the file at `path` (which must not exist) and resolves with how many
+// agents and sessions it holds; rejects with an Error, leaving no file.
+export const buildSeededDatabase = async ({ path, fixturesDir, seed, sessionsPerAgent }: BuildOptions): Promise<WriteDone> => {
+  if (existsSync(path)) throw new Error(`${path}: already exists; a seeded database is written to a new file`)
+  const fixtures = loadFixtures(fixturesDir)
+  const groups = assign(fixtures.agents, sessionsPerAgent)
+  const channels = groups.map(() => new MessageChannel())
+  const workers: Worker[] = []
+  const start = (job: GenerateJob | WriteJob, transfer: MessagePort[]): Worker => {
+    const worker = new Worker(WORKER_URL, { workerData: job, transferList: transfer })
+    workers.push(worker)
+    return worker
+  }
+  const writeJob: WriteJob = { role: 'write', ports: channels.map((c) => c.port2), path, agents: fixtures.agents, sessions: fixtures.sessions, seed, sessionsPerAgent }
+  try {
+    const done = await new Promise<WriteDone>((resolve, reject) => {
+      let result: WriteDone | null = null
+      const writer = start(writeJob, writeJob.ports)
+      writer.on('message', (message: WriteDone) => { result = message })
+      writer.on('exit', (code) => {
+        if (result !== null) resolve(result)
+        else reject(new Error(`the seed writer stopped (exit code ${code})`))
+      })
+      writer.on('error', reject)
+      groups.forEach((agents, i) => {
+        const port = channels[i]!.port1
+        start({ role: 'generate', port, agents, seed, sessionsPerAgent }, [port]).on('error', reject)
+      })
+    })
+    return done
+  } catch (err) {
+    await Promise.all(workers.map((w) => w.terminate()))
+    rmSync(path, { force: true })
+    rmSync(`${path}-journal`, { force: true })
+    throw failed(err)
+  }
+}
