@@ -13,8 +13,9 @@ import { makePlanner } from './lifecycle.js'
 // JSON.stringify writes the same bytes as serializeSession for a generated
 // session: toStoredSession builds it with every field, in the schema's key
 // order, of the schema's types, and the drawn strings need no escape that the
-// two write differently (test/seed/seed-rows.test.ts checks this on many
-// sessions). It is several times faster; fixtures keep serializeSession.
+// two write differently (test/seed/build-seeded-database.test.ts compares
+// the stored JSON with seedStore's). It is several times faster; the
+// fixtures' sessions, of any content, keep serializeSession.
 const serializeGenerated = (s: SessionRecord): string => JSON.stringify(toStoredSession(s))
 
 const pushRow = (out: unknown[], s: PlannedSession, serialize: (s: SessionRecord) => string): void => {

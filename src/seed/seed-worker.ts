@@ -5,7 +5,7 @@
 // slower than it holds a few batches in memory, never the whole dataset.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
 import type { SessionRecord } from '../schemas/records.js'
-import { openBulkLoad } from '../store/bulk-load.js'
+import { openBulkLoad, SESSION_ROW_WIDTH } from '../store/bulk-load.js'
 import type { FixtureAgent } from './fixtures.js'
 import { fixtureRows, generatedRows } from './seed-rows.js'
 
@@ -28,8 +28,8 @@ export interface WriteJob {
 // What the writer posts when the file is complete.
 export interface WriteDone { agents: number, sessions: number }
 
-const BATCH = 2_000
-const IN_FLIGHT = 4
+const BATCH = 1_000
+const IN_FLIGHT = 2
 
 // To the writer: { values } batches, then { end: true }; each batch acknowledged.
 const generate = async ({ port, agents, seed, sessionsPerAgent }: GenerateJob): Promise<void> => {
@@ -50,11 +50,13 @@ const generate = async ({ port, agents, seed, sessionsPerAgent }: GenerateJob): 
   port.close()
 }
 
+// The rows are inserted in session_id order once all are in: the primary
+// key's index then grows at its end, where random ids (the generated ones
+// are random UUIDs) would insert all over it, several times slower.
 const write = async ({ ports, path, agents, sessions, seed, sessionsPerAgent }: WriteJob): Promise<WriteDone> => {
   const load = openBulkLoad(path)
   for (const a of agents) load.insertAgent(a.agent_id, a.agent_name, a.agent_version)
-  load.insertSessions(fixtureRows(sessions))
-  let count = sessions.length
+  const batches: unknown[][] = [fixtureRows(sessions)]
   await Promise.all(ports.map((port) => new Promise<void>((resolve) => {
     port.on('message', (message: { values?: unknown[] }) => {
       if (message.values === undefined) {
@@ -62,16 +64,37 @@ const write = async ({ ports, path, agents, sessions, seed, sessionsPerAgent }: 
         resolve()
         return
       }
-      load.insertSessions(message.values)
-      count += message.values.length / 10
+      batches.push(message.values)
       port.postMessage(0)
     })
   })))
+  const sorted = sortedRows(batches)
+  for (let i = 0; i < sorted.length; i += INSERT_CHUNK) load.insertSessions(sorted.slice(i, i + INSERT_CHUNK).flat())
   load.insertSeeding(seed, sessionsPerAgent)
   load.finish()
-  return { agents: agents.length, sessions: count }
+  return { agents: agents.length, sessions: sorted.length }
 }
 
+const INSERT_CHUNK = 4_096
+
+// Every row of the batches (flat, SESSION_ROW_WIDTH values a row), as arrays,
+// in session_id order (code unit order, as SQLite's BINARY collation compares
+// ASCII ids; only the order of insertion depends on it, not the content).
+const sortedRows = (batches: readonly unknown[][]): unknown[][] => {
+  const rows: unknown[][] = []
+  for (const values of batches) {
+    for (let i = 0; i < values.length; i += SESSION_ROW_WIDTH) rows.push(values.slice(i, i + SESSION_ROW_WIDTH))
+  }
+  return rows.sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1))
+}
+
+// Thrown out of the worker as a plain Error: structured cloning keeps the
+// message of Node's own error classes only (better-sqlite3's SqliteError
+// would arrive as { code }).
 const job = workerData as GenerateJob | WriteJob
-if (job.role === 'generate') await generate(job)
-else parentPort!.postMessage(await write(job))
+try {
+  if (job.role === 'generate') await generate(job)
+  else parentPort!.postMessage(await write(job))
+} catch (err) {
+  throw new Error((err as Error).message)
+}

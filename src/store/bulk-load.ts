@@ -43,7 +43,8 @@ export const openBulkLoad = (path: string): BulkLoad => {
   // indexes have none and stay), in the order they were created.
   const dropped = db.prepare<[], SchemaObject>("SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY rowid").all()
   db.exec('BEGIN')
-  for (const o of dropped) db.exec(`DROP ${o.type === 'index' ? 'INDEX' : 'TRIGGER'} "${o.name.replace(/"/g, '""')}"`)
+  // type is 'index' or 'trigger': DROP INDEX, DROP TRIGGER.
+  for (const o of dropped) db.exec(`DROP ${o.type.toUpperCase()} "${o.name.replace(/"/g, '""')}"`)
   const insertAgent = db.prepare('INSERT INTO agents (agent_id, agent_name, agent_version) VALUES (?, ?, ?)')
   const insertMany = db.prepare(INSERT_SESSIONS + placeholders(ROWS_PER_STATEMENT))
   const insertOne = db.prepare(INSERT_SESSIONS + placeholders(1))
