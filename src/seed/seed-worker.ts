@@ -5,7 +5,7 @@
 // slower than it holds a few batches in memory, never the whole dataset.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
 import type { SessionRecord } from '../schemas/records.js'
-import { openBulkLoad, SESSION_ROW_WIDTH } from '../store/bulk-load.js'
+import { openBulkLoad, SESSION_ROW_WIDTH, type BulkLoad } from '../store/bulk-load.js'
 import type { FixtureAgent } from './fixtures.js'
 import { fixtureRows, generatedRows } from './seed-rows.js'
 
@@ -53,10 +53,17 @@ const generate = async ({ port, agents, seed, sessionsPerAgent }: GenerateJob): 
 // The rows are inserted in session_id order once all are in: the primary
 // key's index then grows at its end, where random ids (the generated ones
 // are random UUIDs) would insert all over it, several times slower.
+// The rows are inserted in session_id order once all are in: the primary
+// key's index then grows at its end, where random ids (the generated ones
+// are random UUIDs) would insert all over it, several times slower. While
+// the generators draw, the writer spreads the rows over buckets by their
+// ids' first two characters (order-preserving for ASCII), so what is left
+// at the end is sorting small buckets.
 const write = async ({ ports, path, agents, sessions, seed, sessionsPerAgent }: WriteJob): Promise<WriteDone> => {
   const load = openBulkLoad(path)
   for (const a of agents) load.insertAgent(a.agent_id, a.agent_name, a.agent_version)
-  const batches: unknown[][] = [fixtureRows(sessions)]
+  const rows = makeRowBuckets()
+  rows.add(fixtureRows(sessions))
   await Promise.all(ports.map((port) => new Promise<void>((resolve) => {
     port.on('message', (message: { values?: unknown[] }) => {
       if (message.values === undefined) {
@@ -64,28 +71,56 @@ const write = async ({ ports, path, agents, sessions, seed, sessionsPerAgent }: 
         resolve()
         return
       }
-      batches.push(message.values)
+      rows.add(message.values)
       port.postMessage(0)
     })
   })))
-  const sorted = sortedRows(batches)
-  for (let i = 0; i < sorted.length; i += INSERT_CHUNK) load.insertSessions(sorted.slice(i, i + INSERT_CHUNK).flat())
+  const count = rows.insertInOrder(load)
   load.insertSeeding(seed, sessionsPerAgent)
   load.finish()
-  return { agents: agents.length, sessions: sorted.length }
+  return { agents: agents.length, sessions: count }
 }
 
+// Rows per call of insertSessions.
 const INSERT_CHUNK = 4_096
+const ASCII = 128
 
-// Every row of the batches (flat, SESSION_ROW_WIDTH values a row), as arrays,
-// in session_id order (code unit order, as SQLite's BINARY collation compares
-// ASCII ids; only the order of insertion depends on it, not the content).
-const sortedRows = (batches: readonly unknown[][]): unknown[][] => {
-  const rows: unknown[][] = []
-  for (const values of batches) {
-    for (let i = 0; i < values.length; i += SESSION_ROW_WIDTH) rows.push(values.slice(i, i + SESSION_ROW_WIDTH))
+const bucketOf = (id: string): number =>
+  Math.min(id.charCodeAt(0), ASCII - 1) * ASCII + (id.length > 1 ? Math.min(id.charCodeAt(1), ASCII - 1) : 0)
+
+// Rows (flat batches, SESSION_ROW_WIDTH values a row) kept in buckets by
+// their id, then inserted in session_id order (code unit order, as SQLite's
+// BINARY collation compares ASCII ids; only the order of insertion depends
+// on it, never the content, so a non-ASCII id merely lands out of order).
+const makeRowBuckets = (): { add: (values: unknown[]) => void, insertInOrder: (load: BulkLoad) => number } => {
+  const buckets: Array<Array<[string, unknown[], number]>> = []
+  let count = 0
+  return {
+    add: (values) => {
+      for (let i = 0; i < values.length; i += SESSION_ROW_WIDTH) {
+        const id = values[i] as string
+        const b = bucketOf(id)
+        ;(buckets[b] ??= []).push([id, values, i])
+        count++
+      }
+    },
+    insertInOrder: (load) => {
+      const chunk: unknown[] = []
+      for (const bucket of buckets) {
+        if (bucket === undefined) continue
+        bucket.sort((x, y) => (x[0] < y[0] ? -1 : 1))
+        for (const [, values, at] of bucket) {
+          for (let k = 0; k < SESSION_ROW_WIDTH; k++) chunk.push(values[at + k])
+          if (chunk.length === INSERT_CHUNK * SESSION_ROW_WIDTH) {
+            load.insertSessions(chunk)
+            chunk.length = 0
+          }
+        }
+      }
+      load.insertSessions(chunk)
+      return count
+    }
   }
-  return rows.sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1))
 }
 
 // Thrown out of the worker as a plain Error: structured cloning keeps the

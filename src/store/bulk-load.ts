@@ -36,7 +36,8 @@ export const openBulkLoad = (path: string): BulkLoad => {
   const db: Database.Database = openDatabase(path)
   db.pragma('journal_mode = OFF')
   db.pragma('synchronous = OFF')
-  // 256 MiB of page cache: the primary key index of a million sessions fits.
+  // 256 MiB of page cache: the primary key index of a million sessions fits
+  // (a larger one measured no faster).
   db.pragma('cache_size = -262144')
   db.pragma('temp_store = MEMORY')
   // Every index and trigger with its own sql (the primary keys' automatic
