@@ -15,6 +15,10 @@ import { openSessionsStore } from '../../src/store/sessions-store.js'
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url))
 
+// Each build starts three workers, each of which loads the TypeScript loader
+// here (a few seconds on a busy machine): more than the default two minutes.
+t.setTimeout(360_000)
+
 // Everything a file holds that the emulator reads: its header's marker and
 // version, its schema, and every row of every table (sessions by id: the
 // order rows were inserted in is not part of the data).
@@ -42,8 +46,7 @@ const seededByStore = (path: string, seed: number, sessionsPerAgent: number | nu
   store.close()
 }
 
-// Each build starts three workers, each loading the TypeScript loader in the
-// tests: a few builds, the event loop watched during the largest.
+// A few builds (each costs seconds here), the event loop watched during the largest.
 t.test('the same rows as seedStore, for a few seeds and sizes, the event loop free', async (t) => {
   const dir = t.testdir()
   const cases: Array<[number, number | null]> = [[20261120, null], [7, 0], [4_294_967_295, 1], [20261120, 2_000]]
@@ -87,7 +90,7 @@ t.test('a failure rejects and leaves no file', async (t) => {
   const [generated] = generateSessions([agent], 1)
   const bad = t.testdir({
     'agents.json': JSON.stringify([agent]),
-    'sessions.json': JSON.stringify([{ agent_id: 'a', session_id: generated!.session_id, status: 'COMPLETED', start_time: '2026-01-01T00:00:00Z', end_time: null }])
+    'sessions.json': JSON.stringify([generated!.session_id, 'x'].map((id) => ({ agent_id: 'a', session_id: id, status: 'COMPLETED', start_time: '2026-01-01T00:00:00Z', end_time: null })))
   })
   const clash = join(bad, 'clash.db')
   await t.rejects(buildSeededDatabase({ path: clash, fixturesDir: bad, seed: 1, sessionsPerAgent: null }), /UNIQUE constraint failed/)
