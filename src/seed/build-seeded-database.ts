@@ -20,12 +20,17 @@ export interface BuildOptions {
   sessionsPerAgent: number | null
 }
 
-// Below this many sessions in all, seedStore in the calling thread is faster
-// than the workers (about 40 ms to start three and load the modules in
-// each); above it, the workers pay for themselves, and beyond a few tens of
-// thousands the blocked event loop (about 19 ms per thousand sessions in
-// seedStore) is the reason to use them whatever the time.
-export const WORKER_SEED_THRESHOLD = 5_000
+// From this many sessions in all, the workers are worth it; below it,
+// seedStore in the calling thread is faster. The workers' fixed cost is
+// their start: each loads the seed, store and schema modules (faker,
+// better-sqlite3, TypeBox, fast-json-stringify), 0.7 s for the writer alone
+// and about 1.9 s for the default data (256 sessions, against 0.1 s in
+// seedStore). Measured on the 2 shared cores, load average about 8 (seedStore
+// into a file, then buildSeededDatabase): 10,011 sessions 0.6-0.9 s against
+// 2.1-2.8 s; 50,011 5.8 s against 4.8 s; 100,011 10.3 s against 9.2 s. Below
+// it, seedStore blocks the event loop for its whole run (about 60-100 us a
+// session at that load); above it, the workers never do.
+export const WORKER_SEED_THRESHOLD = 30_000
 
 // The total a seeding writes: the fixtures' sessions and the generated ones.
 export const seededSessionCount = (agents: readonly FixtureAgent[], fixtureSessions: number, sessionsPerAgent: number | null): number =>
