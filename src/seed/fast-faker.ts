@@ -112,10 +112,20 @@ const fastRandomizer = (): Randomizer => {
 // next() * 4 + 8 for the y), written at once.
 const HEX = '0123456789abcdef'
 
+//
+// helpers.multiple (lorem's words and sentences) builds its array with
+// Array.from({ length: n }, method), V8's slow generic path; the same calls
+// of method(undefined, i) in order, in a loop.
 export const newFastFaker = (): Faker => {
   const randomizer = fastRandomizer()
   const faker = newFaker(randomizer)
-  const { lorem, string } = faker
+  const { helpers, lorem, string } = faker
+  helpers.multiple = (<T>(method: (v: unknown, index: number) => T, options: { count?: number | { min: number, max: number } } = {}): T[] => {
+    const n = helpers.rangeToNumber(options.count ?? 3)
+    const out: T[] = []
+    for (let i = 0; i < n; i++) out.push(method(undefined, i))
+    return out
+  }) as typeof helpers.multiple
   const uuid = string.uuid
   string.uuid = ((options?: { version?: 4 | 7 }) => {
     if (options !== undefined) return uuid(options)

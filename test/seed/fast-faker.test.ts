@@ -15,7 +15,9 @@ t.test('the same draws for the same seeds', async (t) => {
       Array.from({ length: 1_500 }, () => f.number.float()),
       f.string.uuid(), f.string.uuid({ version: 4 }), f.string.uuid(),
       f.lorem.word(), f.lorem.word(5), f.lorem.word({ length: { min: 3, max: 6 } }), f.lorem.sentences({ min: 1, max: 3 }),
-      f.system.commonFileName('pdf'), f.number.int({ min: 1, max: 999_999 })
+      f.system.commonFileName('pdf'), f.number.int({ min: 1, max: 999_999 }),
+      f.helpers.multiple((_, i) => `${i}:${f.number.int(9)}`), f.helpers.multiple(() => f.lorem.word(), { count: 0 }),
+      f.helpers.multiple(() => f.number.int(9), { count: { min: 1, max: 4 } })
     ]
     t.strictSame(draws(fast), draws(slow), `seed ${JSON.stringify(seed).slice(0, 40)}`)
   }
