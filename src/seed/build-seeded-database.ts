@@ -39,6 +39,11 @@ export const seededSessionCount = (agents: readonly FixtureAgent[], fixtureSessi
 // Two cores here: two generators and the writer share them.
 const GENERATORS = 2
 
+// A young generation of 96 MB (V8's default is a few): drawing a session
+// leaves much short-lived garbage, collected far less often. 1 M sessions
+// measured 26-27 s against 31-33 s with the default, the same load.
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 96 }
+
 // The worker's module next to this one: .js once built, .ts when run from
 // source (the tests, whose loader the workers inherit with execArgv).
 const WORKER_URL = new URL(`./seed-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url)
@@ -66,7 +71,7 @@ export const buildSeededDatabase = async ({ path, fixturesDir, seed, sessionsPer
   const channels = groups.map(() => new MessageChannel())
   const workers: Worker[] = []
   const start = (job: GenerateJob | WriteJob, transfer: MessagePort[]): Worker => {
-    const worker = new Worker(WORKER_URL, { workerData: job, transferList: transfer })
+    const worker = new Worker(WORKER_URL, { workerData: job, transferList: transfer, resourceLimits: WORKER_LIMITS })
     workers.push(worker)
     return worker
   }
