@@ -37,7 +37,7 @@ const AGENT_PATH = '/v2/agents/demo-agent/sessions'
 const PAGE = `${AGENT_PATH}?limit=20&status=COMPLETED`
 const PROBE = `${AGENT_PATH}?limit=1`
 const START_SEED = 20261120 // the emulator's default seed (README, "Options")
-const MAX_SESSIONS_PER_AGENT = 100_000 // src/schemas/admin.ts; POST /__admin/seed rejects more
+const MAX_SESSIONS_PER_AGENT = 1_000_000 // src/schemas/admin.ts; POST /__admin/seed rejects more
 const COLD_START_RUNS = 10
 const WARM_UP_SECONDS = 1
 

@@ -27,7 +27,7 @@ import { loadFixtures, type Fixtures } from './seed/fixtures.js'
 import { SEED_CLOCK_US } from './seed/generate.js'
 import { makeLiveSessions, type LiveSessions } from './seed/lifecycle.js'
 import { seedStore } from './seed/seed-store.js'
-import { buildSeededFile, generatedTotal, scratchPath } from './seed/seeded-file.js'
+import { buildSeededFile, seededTotal, scratchPath } from './seed/seeded-file.js'
 import { parseDateTimeMicros } from './store/datetime.js'
 import type { Seeding } from './store/seeding.js'
 import { openSessionsStore, type SessionsStore } from './store/sessions-store.js'
@@ -58,7 +58,7 @@ const openSeededStore = async (config: Config, fixtures: Fixtures, threshold: nu
   const asked: Seeding = { seed: config.seed, sessionsPerAgent: config.sessionsPerAgent }
   try {
     if (config.reseed || store.isEmpty()) {
-      if (generatedTotal(fixtures, asked.sessionsPerAgent) <= threshold) {
+      if (seededTotal(fixtures, asked.sessionsPerAgent) <= threshold) {
         seedStore(store, fixtures, asked)
         return { store, seeding: asked, kept: null }
       }

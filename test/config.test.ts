@@ -39,7 +39,7 @@ const SPECS: Record<OptionKey, Spec> = {
   host: { flag: '--host', arg: 'ADDR', env: 'HOST', expected: 'a host name or IP address', expectedValue: 'a host name or IP address', bad: null },
   db: { flag: '--db', arg: 'PATH', env: 'MEIBEL_MOCK_DB', expected: 'a file path or :memory:', expectedValue: 'a file path or :memory:', bad: null },
   seed: { flag: '--seed', arg: 'N', env: 'MEIBEL_MOCK_SEED', expected: 'a whole number from 0 to 4294967295', expectedValue: 'a whole number from 0 to 4294967295', bad: '4294967296' },
-  sessionsPerAgent: { flag: '--sessions-per-agent', arg: 'N', env: 'MEIBEL_MOCK_SESSIONS_PER_AGENT', expected: 'a whole number from 0 to 100000', expectedValue: 'a whole number from 0 to 100000', bad: '100001' },
+  sessionsPerAgent: { flag: '--sessions-per-agent', arg: 'N', env: 'MEIBEL_MOCK_SESSIONS_PER_AGENT', expected: 'a whole number from 0 to 1000000', expectedValue: 'a whole number from 0 to 1000000', bad: '1000001' },
   reseed: { flag: '--reseed', arg: null, env: 'MEIBEL_MOCK_RESEED', expected: '1 or 0 (or true/false, yes/no, on/off)', expectedValue: 'true or false', bad: 'always' },
   fixturesDir: { flag: '--fixtures', arg: 'DIR', env: 'MEIBEL_MOCK_FIXTURES', expected: 'a folder path', expectedValue: 'a folder path', bad: null },
   apiKeys: { flag: '--api-keys', arg: 'K1,K2', env: 'MEIBEL_MOCK_API_KEYS', expected: 'a comma-separated list of keys', expectedValue: 'a non-empty list of non-empty keys', bad: ' , ' },
@@ -190,11 +190,11 @@ t.test('--sessions-per-agent and --reseed: the seeding of the data', async (t) =
   t.equal(serve([]).sessionsPerAgent, null, "default: each fixture agent's generated_sessions")
   t.equal(serve(['--sessions-per-agent', '500']).sessionsPerAgent, 500)
   t.equal(serve(['--sessions-per-agent', '0']).sessionsPerAgent, 0, 'none generated')
-  t.equal(serve(['--sessions-per-agent', '100000']).sessionsPerAgent, 100_000, "the control API's bound itself is allowed")
+  t.equal(serve(['--sessions-per-agent', '1000000']).sessionsPerAgent, 1_000_000, "the control API's bound itself is allowed")
   t.equal(serve(['--sessions-per-agent', '3'], { MEIBEL_MOCK_SESSIONS_PER_AGENT: '40' }).sessionsPerAgent, 3, 'the flag over the variable')
   t.equal(serve([], { MEIBEL_MOCK_SESSIONS_PER_AGENT: '40' }).sessionsPerAgent, 40)
-  t.equal(errorOf(() => parseCli(['--sessions-per-agent', '100001'], {})), "invalid --sessions-per-agent '100001': expected a whole number from 0 to 100000")
-  t.equal(errorOf(() => makeConfig({ sessionsPerAgent: 1.5 })), 'invalid option sessionsPerAgent 1.5: expected a whole number from 0 to 100000')
+  t.equal(errorOf(() => parseCli(['--sessions-per-agent', '1000001'], {})), "invalid --sessions-per-agent '1000001': expected a whole number from 0 to 1000000")
+  t.equal(errorOf(() => makeConfig({ sessionsPerAgent: 1.5 })), 'invalid option sessionsPerAgent 1.5: expected a whole number from 0 to 1000000')
   t.equal(makeConfig({ sessionsPerAgent: null }).sessionsPerAgent, null)
   t.equal(serve([]).reseed, false)
   t.equal(serve(['--reseed']).reseed, true)

@@ -26,7 +26,7 @@ export const DeletedSchema = Type.Object({
 
 const MAX_SESSIONS_PER_INSERT = 10_000
 // Also the bound of --sessions-per-agent (src/config.ts).
-export const MAX_SESSIONS_PER_AGENT = 100_000
+export const MAX_SESSIONS_PER_AGENT = 1_000_000
 
 export const AgentParamsSchema = Type.Object({
   agent_id: Type.String({ minLength: 1, description: 'Created by POST when unknown' })

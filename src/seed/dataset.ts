@@ -13,7 +13,7 @@ import { makeSessionGenerator, type SessionOverrides } from './generate.js'
 import { planInserted, storedAt, type LiveSessions, type Outcome } from './lifecycle.js'
 import { ENDS_BEFORE_START, fieldMessage, recordLabel } from './record-errors.js'
 import { seedStore } from './seed-store.js'
-import { generatedTotal } from './seeded-file.js'
+import { seededTotal } from './seeded-file.js'
 
 export interface Dataset {
   // The seed that generated fields are drawn from.
@@ -146,7 +146,7 @@ export const makeDataset = (store: SessionsStore, fixtures: Fixtures, startSeed:
     reseed: async (newSeed, sessionsPerAgent) => {
       const seeding: Seeding = { seed: newSeed, sessionsPerAgent: sessionsPerAgent ?? null }
       const run = async (): Promise<void> => {
-        if (apart !== null && generatedTotal(fixtures, seeding.sessionsPerAgent) > apart.threshold) await apart.build(seeding)
+        if (apart !== null && seededTotal(fixtures, seeding.sessionsPerAgent) > apart.threshold) await apart.build(seeding)
         else seedStore(store, fixtures, seeding)
         seed = newSeed
         drawn.clear()

@@ -15,6 +15,7 @@ import { serializeSession } from '../schemas/serialize.js'
 import type { Clock } from '../clock/clock.js'
 import { toStoredSession, type PlannedSession, type SessionLifecycle, type SessionsStore } from '../store/sessions-store.js'
 import { toAgentRecord, type FixtureAgent } from './fixtures.js'
+import { newFastFaker } from './fast-faker.js'
 import { fnv1a, makeResult, makeSession, micros, newFaker, SECOND_US, SEED_CLOCK_US } from './generate.js'
 
 export type Outcome = Exclude<SessionStatus, 'RUNNING'>
@@ -100,15 +101,32 @@ const drawLifecycle = (faker: Faker, running: SessionRecord, asOfUs: number): Se
 // The seeded dataset's generated sessions, in generateSessions' order: each
 // running one with its lifecycle, from its index among its agent's.
 export const planGenerated = (sessions: readonly SessionRecord[], seed: number): PlannedSession[] => {
-  const faker = newFaker()
+  const plan = makePlanner(seed)
   const indexes = new Map<string, number>()
   return sessions.map((s) => {
     const index = indexes.get(s.agent_id) ?? 0
     indexes.set(s.agent_id, index + 1)
-    if (s.status !== 'RUNNING') return s
-    faker.seed([seed, fnv1a(s.agent_id), PLAN_STREAM, index])
-    return { ...s, lifecycle: drawLifecycle(faker, s, SEED_CLOCK_US) }
+    return plan(s, index)
   })
+}
+
+// One generated session planned from its index among its agent's: what
+// planGenerated does for each, for a caller that generates them one at a
+// time (src/seed/seed-rows.ts). One faker instance, reseeded per running
+// session, and the agent's stream number computed once per agent.
+export const makePlanner = (seed: number): ((s: SessionRecord, index: number) => PlannedSession) => {
+  const faker = newFastFaker()
+  let agentId: string | null = null
+  let agentHash = 0
+  return (s, index) => {
+    if (s.status !== 'RUNNING') return s
+    if (s.agent_id !== agentId) {
+      agentId = s.agent_id
+      agentHash = fnv1a(agentId)
+    }
+    faker.seed([seed, agentHash, PLAN_STREAM, index])
+    return { ...s, lifecycle: drawLifecycle(faker, s, SEED_CLOCK_US) }
+  }
 }
 
 // A session inserted as running with its planned end and outcome: it keeps

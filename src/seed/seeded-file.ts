@@ -7,12 +7,13 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import type { Seeding } from '../store/seeding.js'
 import { openSessionsStore, type SessionsStore } from '../store/sessions-store.js'
-import { buildSeededDatabase } from './build-seeded-database.js'
+import { buildSeededDatabase, seededSessionCount } from './build-seeded-database.js'
 import type { Fixtures } from './fixtures.js'
 
-// The sessions a seeding generates, in all (the fixtures' own sessions aside).
-export const generatedTotal = (fixtures: Fixtures, sessionsPerAgent: number | null): number =>
-  fixtures.agents.reduce((sum, agent) => sum + (sessionsPerAgent ?? agent.generated_sessions), 0)
+// The sessions a seeding writes in all (the fixtures' own and the generated
+// ones), which WORKER_SEED_THRESHOLD is compared with.
+export const seededTotal = (fixtures: Fixtures, sessionsPerAgent: number | null): number =>
+  seededSessionCount(fixtures.agents, fixtures.sessions.length, sessionsPerAgent)
 
 let scratchFiles = 0
 // A file for `what`: next to a --db file (the same folder, so a rename over

@@ -37,12 +37,16 @@ export const parseDateTimeMicros = (text: string): number | null => {
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0')
 
+// Two digits for 0-99: read from a table, as a million sessions write two
+// times each when seeded.
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => pad(n, 2))
+
 // §9: `YYYY-MM-DDTHH:MM:SS`, then `.ffffff` only when the microsecond is not
 // zero (always six digits), then `Z` for UTC. Python's isoformat() differs.
 export const formatDateTimeMicros = (micros: number): string => {
   const micro = ((micros % 1_000_000) + 1_000_000) % 1_000_000
   const d = new Date((micros - micro) / 1000)
-  const base = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}`
+  const base = `${pad(d.getUTCFullYear(), 4)}-${TWO_DIGITS[d.getUTCMonth() + 1]!}-${TWO_DIGITS[d.getUTCDate()]!}T${TWO_DIGITS[d.getUTCHours()]!}:${TWO_DIGITS[d.getUTCMinutes()]!}:${TWO_DIGITS[d.getUTCSeconds()]!}`
   return micro === 0 ? `${base}Z` : `${base}.${pad(micro, 6)}Z`
 }
 

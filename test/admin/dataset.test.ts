@@ -84,7 +84,7 @@ t.test('seed: a bad body is a 422 naming the field', async (t) => {
     [{}, 'field "seed": required'],
     [{ seed: -1 }, 'field "seed": expected integer to be greater or equal to 0'],
     [{ seed: 1.5 }, 'field "seed": expected integer'],
-    [{ seed: 1, sessions_per_agent: 100_001 }, 'field "sessions_per_agent": expected integer to be less or equal to 100000'],
+    [{ seed: 1, sessions_per_agent: 1_000_001 }, 'field "sessions_per_agent": expected integer to be less or equal to 1000000'],
     [{ seed: 1, extra: true }, 'field "extra": unknown field'],
     [[1], 'body: expected object']
   ]

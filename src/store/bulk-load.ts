@@ -1,0 +1,69 @@
+// Writes a new database file in one go (src/seed/build-seeded-database.ts):
+// the schema from openDatabase (so the tables, marker and version are exactly
+// those of a file the emulator creates), then every row with the indexes and
+// triggers dropped, then the indexes and triggers re-created from their own
+// sql. Building an index from a full table is a sort, far cheaper than
+// keeping it up to date one random row at a time; the triggers did not fire
+// during the load, so the tables they keep are recomputed at the end.
+import type Database from 'better-sqlite3'
+import { openDatabase, refreshDerivedTables } from './database.js'
+
+// A session as the sessions table holds it: this many values, in the order
+// of INSERT_SESSIONS' columns (src/seed/seed-rows.ts writes them).
+export const SESSION_ROW_WIDTH = 10
+
+export interface BulkLoad {
+  insertAgent: (agentId: string, agentName: string | null, agentVersion: string | null) => void
+  // Sessions as flat arrays: SESSION_ROW_WIDTH values per session.
+  insertSessions: (values: readonly unknown[]) => void
+  insertSeeding: (seed: number, sessionsPerAgent: number | null) => void
+  // Re-creates the indexes and triggers, commits and closes: the file is complete.
+  finish: () => void
+}
+
+const ROWS_PER_STATEMENT = 64
+const placeholders = (rows: number): string =>
+  Array.from({ length: rows }, () => `(${Array<string>(SESSION_ROW_WIDTH).fill('?').join(', ')})`).join(', ')
+const INSERT_SESSIONS = 'INSERT INTO sessions (session_id, agent_id, status, start_us, json, planned_end_us, planned_status, other_json, plan, spawn_index) VALUES '
+
+interface SchemaObject { type: string, name: string, sql: string }
+
+// Opens `path` (which must not exist: openDatabase creates it with the
+// schema) for a bulk load: no journal and no syncs (a failed load leaves a
+// file the caller deletes, never one the emulator opens), and one
+// transaction. A failure leaves the connection to the worker's end.
+export const openBulkLoad = (path: string): BulkLoad => {
+  const db: Database.Database = openDatabase(path)
+  db.pragma('journal_mode = OFF')
+  db.pragma('synchronous = OFF')
+  // 256 MiB of page cache: the primary key index of a million sessions fits
+  // (a larger one measured no faster).
+  db.pragma('cache_size = -262144')
+  db.pragma('temp_store = MEMORY')
+  // Every index and trigger with its own sql (the primary keys' automatic
+  // indexes have none and stay), in the order they were created.
+  const dropped = db.prepare<[], SchemaObject>("SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY rowid").all()
+  db.exec('BEGIN')
+  // type is 'index' or 'trigger': DROP INDEX, DROP TRIGGER.
+  for (const o of dropped) db.exec(`DROP ${o.type.toUpperCase()} "${o.name.replace(/"/g, '""')}"`)
+  const insertAgent = db.prepare('INSERT INTO agents (agent_id, agent_name, agent_version) VALUES (?, ?, ?)')
+  const insertMany = db.prepare(INSERT_SESSIONS + placeholders(ROWS_PER_STATEMENT))
+  const insertOne = db.prepare(INSERT_SESSIONS + placeholders(1))
+  const insertSeeding = db.prepare('INSERT INTO seeding (id, seed, sessions_per_agent) VALUES (1, ?, ?)')
+  const chunk = ROWS_PER_STATEMENT * SESSION_ROW_WIDTH
+  return {
+    insertAgent: (agentId, agentName, agentVersion) => { insertAgent.run(agentId, agentName, agentVersion) },
+    insertSessions: (values) => {
+      let i = 0
+      for (; i + chunk <= values.length; i += chunk) insertMany.run(values.slice(i, i + chunk))
+      for (; i < values.length; i += SESSION_ROW_WIDTH) insertOne.run(values.slice(i, i + SESSION_ROW_WIDTH))
+    },
+    insertSeeding: (seed, sessionsPerAgent) => { insertSeeding.run(seed, sessionsPerAgent) },
+    finish: () => {
+      for (const o of dropped) db.exec(o.sql)
+      db.exec('COMMIT')
+      refreshDerivedTables(db)
+      db.close()
+    }
+  }
+}
