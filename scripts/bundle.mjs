@@ -11,6 +11,9 @@
 //   (loaded only for pretty logs), @fastify/swagger and @fastify/swagger-ui
 //   (they read their own files beside their code: package.json, the docs
 //   page's static assets).
+// - dist/seed-worker.js: src/seed/seed-worker.ts bundled the same way, for
+//   the bundled CLI's large seeds (tsc's dist/seed/seed-worker.js serves
+//   dist/index.js).
 // - dist/default-data.json: the sessions the default start seeds (the shipped
 //   fixtures, the default seed, the fixtures' sessions per agent), made by
 //   tsc's dist/ modules from the same sources, with the key of those inputs
@@ -45,9 +48,7 @@ const generatorId = () => {
 
 const generator = generatorId()
 
-await build({
-  entryPoints: [join(root, 'src', 'cli.ts')],
-  outfile: join(dist, 'cli.js'),
+const common = {
   allowOverwrite: true,
   bundle: true,
   platform: 'node',
@@ -56,8 +57,21 @@ await build({
   // The CommonJS packages inside call require() for Node's own modules.
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
   external: ['better-sqlite3', 'pino-pretty', '@fastify/swagger', '@fastify/swagger-ui'],
-  define: { MEIBEL_MOCK_GENERATOR: JSON.stringify(generator) },
   logLevel: 'warning'
+}
+await build({
+  ...common,
+  entryPoints: [join(root, 'src', 'cli.ts')],
+  outfile: join(dist, 'cli.js'),
+  define: { MEIBEL_MOCK_GENERATOR: JSON.stringify(generator) }
+})
+// The seed worker (src/seed/build-seeded-database.ts starts it from the file
+// beside its own module: in the bundle, beside dist/cli.js), bundled too, so
+// a worker also starts from one file.
+await build({
+  ...common,
+  entryPoints: [join(root, 'src', 'seed', 'seed-worker.ts')],
+  outfile: join(dist, 'seed-worker.js')
 })
 
 // The default start's sessions, by the modules tsc just wrote.
