@@ -9,32 +9,18 @@
 // deleting dist/ or a fresh clone builds. The build itself is incremental
 // (tsconfig.build.json), so after a change only what it affects is checked.
 import { spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { join, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { contentHash, filesUnder, root } from './content-hash.mjs'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
 const stamp = join(root, 'dist', '.build-inputs')
 const require = createRequire(import.meta.url)
 
-const filesUnder = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-  const path = join(dir, entry.name)
-  return entry.isDirectory() ? filesUnder(path) : [path]
-})
-
-const inputsHash = () => {
-  const hash = createHash('sha256')
-  for (const name of ['typescript', 'esbuild', '@faker-js/faker']) hash.update(`${name} ${require(`${name}/package.json`).version}\n`)
-  const files = [join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json'), join(root, 'scripts', 'bundle.mjs'),
-    ...filesUnder(join(root, 'src')).sort(), ...filesUnder(join(root, 'fixtures')).sort()]
-  for (const file of files) {
-    const content = readFileSync(file)
-    hash.update(`${relative(root, file)} ${content.length}\n`).update(content)
-  }
-  return hash.digest('hex')
-}
+const inputsHash = () => contentHash(['typescript', 'esbuild', '@faker-js/faker'], [
+  join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json'), join(root, 'scripts', 'bundle.mjs'), join(root, 'scripts', 'content-hash.mjs'),
+  ...filesUnder(join(root, 'src')), ...filesUnder(join(root, 'fixtures'))
+])
 
 // Hashed before the build: a file saved while it runs is built next time.
 const inputs = inputsHash()

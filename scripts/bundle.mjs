@@ -18,33 +18,16 @@
 //   fixtures, the default seed, the fixtures' sessions per agent), made by
 //   tsc's dist/ modules from the same sources, with the key of those inputs
 //   (src/seed/default-data.ts); the bundle carries the generator's identity.
-import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { join, relative } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
+import { contentHash, filesUnder, root } from './content-hash.mjs'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
 const dist = join(root, 'dist')
-const require = createRequire(import.meta.url)
-
-const filesUnder = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-  const path = join(dir, entry.name)
-  return entry.isDirectory() ? filesUnder(path) : [path]
-})
 
 // The generator's identity: every source file (any change makes new data,
 // which costs nothing at build time) and the faker version (its streams).
-const generatorId = () => {
-  const hash = createHash('sha256')
-  hash.update(`faker ${require('@faker-js/faker/package.json').version}\n`)
-  for (const file of filesUnder(join(root, 'src')).sort()) {
-    const content = readFileSync(file)
-    hash.update(`${relative(root, file)} ${content.length}\n`).update(content)
-  }
-  return hash.digest('hex')
-}
+const generatorId = () => contentHash(['@faker-js/faker'], filesUnder(join(root, 'src')))
 
 const generator = generatorId()
 
