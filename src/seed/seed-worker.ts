@@ -52,9 +52,6 @@ const generate = async ({ port, agents, seed, sessionsPerAgent }: GenerateJob): 
 
 // The rows are inserted in session_id order once all are in: the primary
 // key's index then grows at its end, where random ids (the generated ones
-// are random UUIDs) would insert all over it, several times slower.
-// The rows are inserted in session_id order once all are in: the primary
-// key's index then grows at its end, where random ids (the generated ones
 // are random UUIDs) would insert all over it, several times slower. While
 // the generators draw, the writer spreads the rows over buckets by their
 // ids' first two characters (order-preserving for ASCII), so what is left
