@@ -12,6 +12,10 @@ import { build, call, listSessions } from '../helper.js'
 
 const APART = { workerSeedThreshold: 10 }
 
+// Each build starts three worker threads, which under tap's TypeScript
+// loader take seconds each to load their modules (more on a busy machine).
+t.setTimeout(600_000)
+
 // Every byte a client can see: the agents, and each agent's sessions in
 // every sort and filter.
 const everything = async (app: FastifyInstance): Promise<string[]> => {
