@@ -49,8 +49,8 @@ interface SeededStore {
 
 // Seeds an empty store, or any with --reseed; a --db file holding data keeps
 // it, and its seed. A bad --db file is a StartupError from openSessionsStore
-// (src/store/database.ts). A seed generating more than `threshold` sessions
-// is built in a worker thread (src/seed/seeded-file.ts), so generating and
+// (src/store/database.ts). A seed of more than `threshold` sessions in all
+// (seededTotal) is built in worker threads (src/seed/seeded-file.ts), so generating and
 // writing run on two cores; a small one is seeded in-process, which starts
 // faster than a worker.
 const openSeededStore = async (config: Config, fixtures: Fixtures, threshold: number): Promise<SeededStore> => {
@@ -135,7 +135,7 @@ export interface BuildOptions {
   // Whether stdout is a terminal (only the CLI knows): the default log
   // format is pretty there, colored when the logs go to stdout.
   terminal?: boolean
-  // Seeds generating more sessions than this are built in a worker thread
+  // Seeds of more sessions in all than this are built in worker threads
   // (default WORKER_SEED_THRESHOLD); tests lower it to go that way quickly.
   workerSeedThreshold?: number
 }
