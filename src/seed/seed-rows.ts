@@ -2,9 +2,7 @@
 // inserts them: the same rows seedStore's replaceAll writes (the store's
 // sessionRow), built one agent at a time for the seed workers.
 import type { SessionRecord } from '../schemas/records.js'
-import { serializeSession } from '../schemas/serialize.js'
-import { toStoredSession, type PlannedSession } from '../store/sessions-store.js'
-import { SESSION_ROW_WIDTH } from '../store/bulk-load.js'
+import { SESSION_ROW_WIDTH, sessionRow, toStoredSession, type PlannedSession } from '../store/sessions-store.js'
 import type { FixtureAgent } from './fixtures.js'
 import { newFastFaker } from './fast-faker.js'
 import { fnv1a, makeSession } from './generate.js'
@@ -15,23 +13,17 @@ import { makePlanner } from './lifecycle.js'
 // order, of the schema's types, and the drawn strings need no escape that the
 // two write differently (test/seed/build-seeded-database.test.ts compares
 // the stored JSON with seedStore's). It is several times faster; the
-// fixtures' sessions, of any content, keep serializeSession.
+// fixtures' sessions, of any content, keep the store's serializeSession.
 const serializeGenerated = (s: SessionRecord): string => JSON.stringify(toStoredSession(s))
 
-const pushRow = (out: unknown[], s: PlannedSession, serialize: (s: SessionRecord) => string): void => {
-  const { lifecycle } = s
-  out.push(
-    s.session_id, s.agent_id, s.status, s.start_us, serialize(s),
-    lifecycle?.final.end_us ?? null, lifecycle?.final.status ?? null,
-    lifecycle === undefined ? null : serialize(lifecycle.final),
-    lifecycle?.plan ?? null, s.spawn_index ?? null
-  )
+const pushRow = (out: unknown[], s: PlannedSession, serialize?: (s: SessionRecord) => string): void => {
+  for (const value of sessionRow(s, serialize)) out.push(value)
 }
 
 // The fixtures' hand-written sessions (no lifecycle), flat.
 export const fixtureRows = (sessions: readonly SessionRecord[]): unknown[] => {
   const out: unknown[] = []
-  for (const s of sessions) pushRow(out, s, (r) => serializeSession(toStoredSession(r)))
+  for (const s of sessions) pushRow(out, s)
   return out
 }
 

@@ -5,7 +5,8 @@
 // slower than it holds a few batches in memory, never the whole dataset.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
 import type { SessionRecord } from '../schemas/records.js'
-import { openBulkLoad, SESSION_ROW_WIDTH, type BulkLoad } from '../store/bulk-load.js'
+import { openBulkLoad, type BulkLoad } from '../store/bulk-load.js'
+import { SESSION_ROW_WIDTH } from '../store/sessions-store.js'
 import type { FixtureAgent } from './fixtures.js'
 import { fixtureRows, generatedRows } from './seed-rows.js'
 

@@ -7,10 +7,7 @@
 // during the load, so the tables they keep are recomputed at the end.
 import type Database from 'better-sqlite3'
 import { openDatabase, refreshDerivedTables } from './database.js'
-
-// A session as the sessions table holds it: this many values, in the order
-// of INSERT_SESSIONS' columns (src/seed/seed-rows.ts writes them).
-export const SESSION_ROW_WIDTH = 10
+import { SESSION_COLUMNS, SESSION_ROW_WIDTH } from './sessions-store.js'
 
 export interface BulkLoad {
   insertAgent: (agentId: string, agentName: string | null, agentVersion: string | null) => void
@@ -24,7 +21,7 @@ export interface BulkLoad {
 const ROWS_PER_STATEMENT = 64
 const placeholders = (rows: number): string =>
   Array.from({ length: rows }, () => `(${Array<string>(SESSION_ROW_WIDTH).fill('?').join(', ')})`).join(', ')
-const INSERT_SESSIONS = 'INSERT INTO sessions (session_id, agent_id, status, start_us, json, planned_end_us, planned_status, other_json, plan, spawn_index) VALUES '
+const INSERT_SESSIONS = `INSERT INTO sessions (${SESSION_COLUMNS}) VALUES `
 
 interface SchemaObject { type: string, name: string, sql: string }
 

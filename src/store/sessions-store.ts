@@ -154,7 +154,9 @@ CREATE TEMP TABLE snapshot_sessions AS SELECT * FROM main.sessions WHERE 0;
 CREATE TEMP TABLE snapshot_seeding AS SELECT * FROM main.seeding WHERE 0;
 `
 const AGENT_COLUMNS = 'agent_id, agent_name, agent_version'
-const SESSION_COLUMNS = 'session_id, agent_id, status, start_us, json, planned_end_us, planned_status, other_json, plan, spawn_index'
+export const SESSION_COLUMNS = 'session_id, agent_id, status, start_us, json, planned_end_us, planned_status, other_json, plan, spawn_index'
+// How many values a row of SESSION_COLUMNS holds.
+export const SESSION_ROW_WIDTH = SESSION_COLUMNS.split(', ').length
 
 // The whitelist: one ORDER BY per (sort key, direction). Ties go to
 // start_time, then session_id, in the requested direction, so pages are stable.
@@ -245,6 +247,19 @@ export const toStoredSession = (s: SessionRecord): StoredSession => ({
   token_usage: s.token_usage,
   result: s.result
 })
+
+// A session as a row of SESSION_COLUMNS, its JSON as List Sessions sends it
+// (`serialize`: the seed workers pass a faster one that writes the same
+// bytes for generated sessions, src/seed/seed-rows.ts).
+export const sessionRow = (s: PlannedSession, serialize = (r: SessionRecord): string => serializeSession(toStoredSession(r))): unknown[] => {
+  const { lifecycle } = s
+  return [
+    s.session_id, s.agent_id, s.status, s.start_us, serialize(s),
+    lifecycle?.final.end_us ?? null, lifecycle?.final.status ?? null,
+    lifecycle === undefined ? null : serialize(lifecycle.final),
+    lifecycle?.plan ?? null, s.spawn_index ?? null
+  ]
+}
 
 // SQLite's LIMIT and OFFSET are 64-bit; the validated values can be larger
 // (any size passes validation, §5), so they are clamped to the total first.
@@ -340,15 +355,6 @@ export const openSessionsStore = (path: string, options: OpenOptions = {}, spaci
     }
   }
 
-  const sessionRow = (s: PlannedSession): unknown[] => {
-    const { lifecycle } = s
-    return [
-      s.session_id, s.agent_id, s.status, s.start_us, serializeSession(toStoredSession(s)),
-      lifecycle?.final.end_us ?? null, lifecycle?.final.status ?? null,
-      lifecycle === undefined ? null : serializeSession(toStoredSession(lifecycle.final)),
-      lifecycle?.plan ?? null, s.spawn_index ?? null
-    ]
-  }
   const insertOne = (s: PlannedSession): void => { insertSession.run(...sessionRow(s)) }
   let lifecycle: LifecycleHooks | null = null
 
