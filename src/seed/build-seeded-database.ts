@@ -18,6 +18,9 @@ export interface BuildOptions {
   seed: number
   // null: each fixture agent's generated_sessions.
   sessionsPerAgent: number | null
+  // Synced to disk before the build resolves (a file that is to stay); a
+  // file that is unlinked once open is not (src/store/bulk-load.ts).
+  durable: boolean
 }
 
 // From this many sessions in all, the workers are worth it; below it,
@@ -64,7 +67,7 @@ const assign = (agents: readonly FixtureAgent[], sessionsPerAgent: number | null
 
 // Writes the file at `path` (which must not exist) and resolves with how many
 // agents and sessions it holds; rejects with an Error, leaving no file.
-export const buildSeededDatabase = async ({ path, fixturesDir, seed, sessionsPerAgent }: BuildOptions): Promise<WriteDone> => {
+export const buildSeededDatabase = async ({ path, fixturesDir, seed, sessionsPerAgent, durable }: BuildOptions): Promise<WriteDone> => {
   if (existsSync(path)) throw new Error(`${path}: already exists; a seeded database is written to a new file`)
   const fixtures = loadFixtures(fixturesDir)
   const groups = assign(fixtures.agents, sessionsPerAgent)
@@ -75,7 +78,7 @@ export const buildSeededDatabase = async ({ path, fixturesDir, seed, sessionsPer
     workers.push(worker)
     return worker
   }
-  const writeJob: WriteJob = { role: 'write', ports: channels.map((c) => c.port2), path, agents: fixtures.agents, sessions: fixtures.sessions, seed, sessionsPerAgent }
+  const writeJob: WriteJob = { role: 'write', ports: channels.map((c) => c.port2), path, durable, agents: fixtures.agents, sessions: fixtures.sessions, seed, sessionsPerAgent }
   try {
     const done = await new Promise<WriteDone>((resolve, reject) => {
       let result: WriteDone | null = null

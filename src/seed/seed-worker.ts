@@ -3,6 +3,7 @@
 // batches; 'write' creates the file and inserts what the generators post.
 // A generator keeps at most IN_FLIGHT batches unacknowledged, so a writer
 // slower than it holds a few batches in memory, never the whole dataset.
+import { setPriority } from 'node:os'
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
 import type { SessionRecord } from '../schemas/records.js'
 import { openBulkLoad, type BulkLoad } from '../store/bulk-load.js'
@@ -21,6 +22,7 @@ export interface WriteJob {
   role: 'write'
   ports: MessagePort[]
   path: string
+  durable: boolean
   agents: FixtureAgent[]
   sessions: SessionRecord[]
   seed: number
@@ -57,7 +59,7 @@ const generate = async ({ port, agents, seed, sessionsPerAgent }: GenerateJob): 
 // the generators draw, the writer spreads the rows over buckets by their
 // ids' first two characters (order-preserving for ASCII), so what is left
 // at the end is sorting small buckets.
-const write = async ({ ports, path, agents, sessions, seed, sessionsPerAgent }: WriteJob): Promise<WriteDone> => {
+const write = async ({ ports, path, durable, agents, sessions, seed, sessionsPerAgent }: WriteJob): Promise<WriteDone> => {
   const load = openBulkLoad(path)
   for (const a of agents) load.insertAgent(a.agent_id, a.agent_name, a.agent_version)
   const rows = makeRowBuckets()
@@ -75,7 +77,7 @@ const write = async ({ ports, path, agents, sessions, seed, sessionsPerAgent }: 
   })))
   const count = rows.insertInOrder(load)
   load.insertSeeding(seed, sessionsPerAgent)
-  load.finish()
+  load.finish(durable)
   return { agents: agents.length, sessions: count }
 }
 
@@ -125,6 +127,11 @@ const makeRowBuckets = (): { add: (values: unknown[]) => void, insertInOrder: (l
 // message of Node's own error classes only (better-sqlite3's SqliteError
 // would arrive as { code }).
 const job = workerData as GenerateJob | WriteJob
+// The lowest priority for this thread alone (on Linux a nice value is a
+// thread's, and pid 0 is the calling thread): the workers keep both cores
+// busy for seconds, and the server's own thread, which answers requests
+// meanwhile, must get a core the moment it has work.
+setPriority(19)
 try {
   if (job.role === 'generate') await generate(job)
   else parentPort!.postMessage(await write(job))

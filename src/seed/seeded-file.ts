@@ -49,7 +49,7 @@ export const buildSeededFile = async (db: string, fixturesDir: string, seeding: 
   rmSync(path, { force: true })
   const discard = (): void => { rmSync(path, { force: true }) }
   try {
-    await buildSeededDatabase({ path, fixturesDir, seed: seeding.seed, sessionsPerAgent: seeding.sessionsPerAgent })
+    await buildSeededDatabase({ path, fixturesDir, seed: seeding.seed, sessionsPerAgent: seeding.sessionsPerAgent, durable: db !== ':memory:' })
   /* c8 ignore start: a build fails only on a full disk or a bug */
   } catch (err) {
     discard()

@@ -5,6 +5,7 @@
 // sql. Building an index from a full table is a sort, far cheaper than
 // keeping it up to date one random row at a time; the triggers did not fire
 // during the load, so the tables they keep are recomputed at the end.
+import { closeSync, fsyncSync, openSync } from 'node:fs'
 import type Database from 'better-sqlite3'
 import { openDatabase, refreshDerivedTables } from './database.js'
 import { SESSION_COLUMNS, SESSION_ROW_WIDTH } from './sessions-store.js'
@@ -14,8 +15,12 @@ export interface BulkLoad {
   // Sessions as flat arrays: SESSION_ROW_WIDTH values per session.
   insertSessions: (values: readonly unknown[]) => void
   insertSeeding: (seed: number, sessionsPerAgent: number | null) => void
-  // Re-creates the indexes and triggers, commits and closes: the file is complete.
-  finish: () => void
+  // Re-creates the indexes and triggers, commits and closes: the file is
+  // complete. `durable`: then syncs it to disk, here, so that the first
+  // commit of the emulator that opens it (which syncs) does not write out
+  // the whole file on its event loop; a file to be unlinked once open needs
+  // no sync at all.
+  finish: (durable: boolean) => void
 }
 
 const ROWS_PER_STATEMENT = 64
@@ -56,11 +61,18 @@ export const openBulkLoad = (path: string): BulkLoad => {
       for (; i < values.length; i += SESSION_ROW_WIDTH) insertOne.run(values.slice(i, i + SESSION_ROW_WIDTH))
     },
     insertSeeding: (seed, sessionsPerAgent) => { insertSeeding.run(seed, sessionsPerAgent) },
-    finish: () => {
+    finish: (durable) => {
       for (const o of dropped) db.exec(o.sql)
       db.exec('COMMIT')
       refreshDerivedTables(db)
       db.close()
+      if (!durable) return
+      const fd = openSync(path, 'r+')
+      try {
+        fsyncSync(fd)
+      } finally {
+        closeSync(fd)
+      }
     }
   }
 }

@@ -50,7 +50,8 @@ const seededByStore = (path: string, seed: number, sessionsPerAgent: number | nu
 t.test('the same rows as seedStore, for a few seeds and sizes, the event loop free', async (t) => {
   const dir = t.testdir()
   const cases: Array<[number, number | null]> = [[20261120, null], [7, 0], [4_294_967_295, 1], [20261120, 2_000]]
-  for (const [seed, sessionsPerAgent] of cases) {
+  // Half of them synced to disk (a --db file), half not (one to be unlinked): the same file.
+  for (const [i, [seed, sessionsPerAgent]] of cases.entries()) {
     const name = `${seed}-${String(sessionsPerAgent)}`
     const reference = join(dir, `${name}-ref.db`)
     const built = join(dir, `${name}.db`)
@@ -58,7 +59,7 @@ t.test('the same rows as seedStore, for a few seeds and sizes, the event loop fr
     let ticks = 0
     const timer = setInterval(() => { ticks++ }, 10)
     const started = performance.now()
-    const result = await buildSeededDatabase({ path: built, fixturesDir: FIXTURES, seed, sessionsPerAgent })
+    const result = await buildSeededDatabase({ path: built, fixturesDir: FIXTURES, seed, sessionsPerAgent, durable: i % 2 === 0 })
     const elapsed = performance.now() - started
     clearInterval(timer)
     // A blocked loop would see about none; a free one about elapsed / 10 ms.
@@ -78,11 +79,11 @@ t.test('the same rows as seedStore, for a few seeds and sizes, the event loop fr
 t.test('a failure rejects and leaves no file', async (t) => {
   const dir = t.testdir({ 'taken.db': 'not ours' })
   const taken = join(dir, 'taken.db')
-  await t.rejects(buildSeededDatabase({ path: taken, fixturesDir: FIXTURES, seed: 1, sessionsPerAgent: 10 }), /taken\.db: already exists/)
+  await t.rejects(buildSeededDatabase({ path: taken, fixturesDir: FIXTURES, seed: 1, sessionsPerAgent: 10, durable: false }), /taken\.db: already exists/)
   t.equal(readFileSync(taken, 'utf8'), 'not ours', 'an existing file is left as it was')
 
   const nowhere = join(dir, 'missing', 'x.db')
-  await t.rejects(buildSeededDatabase({ path: nowhere, fixturesDir: FIXTURES, seed: 1, sessionsPerAgent: 10 }), /does not exist/)
+  await t.rejects(buildSeededDatabase({ path: nowhere, fixturesDir: FIXTURES, seed: 1, sessionsPerAgent: 10, durable: false }), /does not exist/)
   t.notOk(existsSync(nowhere))
 
   // A fixture session whose id a generated one also has: the writer's insert fails.
@@ -93,10 +94,10 @@ t.test('a failure rejects and leaves no file', async (t) => {
     'sessions.json': JSON.stringify([generated!.session_id, 'x'].map((id) => ({ agent_id: 'a', session_id: id, status: 'COMPLETED', start_time: '2026-01-01T00:00:00Z', end_time: null })))
   })
   const clash = join(bad, 'clash.db')
-  await t.rejects(buildSeededDatabase({ path: clash, fixturesDir: bad, seed: 1, sessionsPerAgent: null }), /UNIQUE constraint failed/)
+  await t.rejects(buildSeededDatabase({ path: clash, fixturesDir: bad, seed: 1, sessionsPerAgent: null, durable: false }), /UNIQUE constraint failed/)
   t.notOk(existsSync(clash), 'the partial file is deleted')
 
-  await t.rejects(buildSeededDatabase({ path: join(dir, 'y.db'), fixturesDir: join(dir, 'none'), seed: 1, sessionsPerAgent: 1 }), /cannot read/)
+  await t.rejects(buildSeededDatabase({ path: join(dir, 'y.db'), fixturesDir: join(dir, 'none'), seed: 1, sessionsPerAgent: 1, durable: false }), /cannot read/)
 })
 
 t.test('the worker path starts at a total session count', async (t) => {

@@ -49,6 +49,19 @@ t.test('a new file gets the schema and the marker; it opens again', async (t) =>
   t.equal(openError(join(t.testdir(), 'empty.db')), 'opened', 'an empty file is a new database')
 })
 
+t.test('a file to be unlinked once open: its journal in memory, commits without a sync; others sync in full', async (t) => {
+  const dir = t.testdir()
+  storeFile(join(dir, 'built.db'))
+  const unlinked = openDatabase(join(dir, 'built.db'), { trusted: true, unlinked: true })
+  t.equal(unlinked.pragma('journal_mode', { simple: true }), 'memory')
+  t.equal(unlinked.pragma('synchronous', { simple: true }), 0, 'synchronous = OFF')
+  unlinked.close()
+  const kept = openDatabase(join(dir, 'built.db'))
+  t.equal(kept.pragma('journal_mode', { simple: true }), 'delete')
+  t.equal(kept.pragma('synchronous', { simple: true }), 2, 'synchronous = FULL, SQLite\'s default')
+  kept.close()
+})
+
 t.test('a file written before the marker (the exact schema, WAL) is ours: it gets the marker, its data stays', async (t) => {
   const path = join(t.testdir(), 'old.db')
   const old = new Database(path)
