@@ -60,4 +60,10 @@ const main = async (): Promise<void> => {
   }
 }
 
-await main()
+// Not a top-level await: the bundled CLI is a CommonJS script, run from a
+// code cache (scripts/bundle.mjs). An error nobody expected ends the process
+// as an unhandled one would: its stack on stderr, exit code 1.
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
+  process.exit(1)
+})

@@ -1,5 +1,6 @@
 // buildServer(config): an un-listened Fastify instance with everything
 // registered explicitly, in one visible order. Only src/cli.ts listens.
+import { createRequire } from 'node:module'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import { ADMIN_PREFIX, adminPlugin } from './admin/plugin.js'
 import { loadApiKeysFile } from './auth/api-keys-file.js'
@@ -159,9 +160,11 @@ declare module 'fastify' {
 
 // --log-format pretty: pino-pretty's formatting of each JSON line, written
 // synchronously (loaded only then: the programmatic API and JSON logs never
-// pay for it). The banner's fields are in its message already.
-const prettyLines = async (out: LogStream, colorize: boolean): Promise<LogStream> => {
-  const { prettyFactory } = await import('pino-pretty')
+// pay for it). The banner's fields are in its message already. Required,
+// not imported: the bundled CLI runs from a code cache, where V8 has no way
+// back to a dynamic import (scripts/cli-entry.mjs).
+const prettyLines = (out: LogStream, colorize: boolean): LogStream => {
+  const { prettyFactory } = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty')
   const pretty = prettyFactory({ colorize, ignore: 'pid,hostname,banner', translateTime: 'SYS:HH:MM:ss.l' })
   return { write: (line) => { out.write(pretty(line)) } }
 }
@@ -190,7 +193,7 @@ export const buildServer = async (config: Config, { logStream, deadline, termina
   const requestScheme = makeRequestScheme(config.forwardedAllowIps)
   const notFoundHandler = makeNotFoundHandler(EMULATED_ROUTES, (request) => requestScheme(request.raw.rawHeaders, request.raw.socket.remoteAddress))
   const stream = (config.logFormat ?? (terminal ? 'pretty' : 'json')) === 'pretty'
-    ? await prettyLines(logStream ?? process.stdout, terminal && logStream === undefined)
+    ? prettyLines(logStream ?? process.stdout, terminal && logStream === undefined)
     : logStream
 
   const app = Fastify({

@@ -1,0 +1,55 @@
+// The bundled CLI (dist/cli.js running dist/cli.cjs) as a user starts it,
+// with no V8 flags and no NODE_OPTIONS: V8 takes the code cache the build
+// wrote (scripts/bundle.mjs), and the answers are the ones buildServer gives.
+// (The other CLI tests run it under tap's NODE_OPTIONS, without the cache.)
+import t from 'tap'
+import { fork } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { build, KEY } from '../helper.js'
+import { childEnv, CLI, ensureBuilt, freePort, ROOT } from './cli-process.js'
+
+const get = async (port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number, body: string }> => {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers })
+  return { status: res.status, body: await res.text() }
+}
+
+t.test('started as a user starts it, the CLI runs from its code cache and answers as buildServer does', async (t) => {
+  await ensureBuilt()
+  t.ok(existsSync(join(ROOT, 'dist', 'cli.cjs.cache')), 'the build wrote the cache')
+  t.notOk(readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8').startsWith('#!'), 'the bundle has no hashbang (it runs inside a function)')
+
+  const env = childEnv()
+  delete env.NODE_OPTIONS
+  const port = await freePort()
+  const child = fork(CLI, ['--host', '127.0.0.1', '--port', String(port), '--log-level', 'silent'], { cwd: ROOT, env, execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  t.teardown(async () => {
+    if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL')
+    await exited
+  })
+  const status = await new Promise((resolve) => {
+    child.once('message', (m: { meibelMockCodeCache?: string }) => { resolve(m.meibelMockCodeCache) })
+    child.send({ meibelMockCodeCache: 'status' })
+  })
+  t.equal(status, 'used', 'V8 took the cache')
+
+  let health = { status: 0, body: '' }
+  for (let i = 0; i < 500 && health.status !== 200; i++) {
+    health = await get(port, '/health').catch(() => ({ status: 0, body: '' }))
+    if (health.status !== 200) await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  t.equal(health.status, 200, 'it listens')
+
+  const app = await build(t)
+  for (const [path, headers] of [
+    ['/v2/agents/demo-agent/sessions?limit=3&status=COMPLETED', KEY],
+    ['/v2/agents/demo-agent/sessions?limit=x', KEY],
+    ['/v2/agents/demo-agent/sessions', {}],
+    ['/openapi.json', {}]
+  ] as const) {
+    const expected = await app.inject({ method: 'GET', url: path, headers })
+    const got = await get(port, path, headers)
+    t.same(got, { status: expected.statusCode, body: expected.body }, `${path}: the same answer`)
+  }
+})
