@@ -23,21 +23,24 @@ export const defaultDataKey = (generator: string, fixtures: Fixtures, { seed, se
     .update(JSON.stringify(fixtures))
     .digest('hex')
 
-// The build's side: the rows, with the key of the inputs they were made from.
+// The build's side: the rows, with the key of the inputs they were made from
+// (first: see readDefaultData).
 export const writeDefaultData = (file: string, key: string, sessions: readonly PlannedSession[]): void => {
-  writeFileSync(file, JSON.stringify({ key, sessions }))
+  const data: DefaultData = { key, sessions: sessions as PlannedSession[] }
+  writeFileSync(file, JSON.stringify(data))
 }
 
 // The rows stored for `key`, or null: no file (or an unreadable one), or one
-// made from other inputs.
+// made from other inputs. The key is the file's first member, so a file of
+// other inputs (every seeding but the default one) is not parsed.
 export const readDefaultData = (file: string | URL, key: string): PlannedSession[] | null => {
-  let data: DefaultData
   try {
-    data = JSON.parse(readFileSync(file, 'utf8')) as DefaultData
+    const text = readFileSync(file, 'utf8')
+    if (!text.startsWith(`{"key":${JSON.stringify(key)},`)) return null
+    return (JSON.parse(text) as DefaultData).sessions
   } catch {
     return null
   }
-  return data.key === key ? data.sessions : null
 }
 
 // Defined by scripts/bundle.mjs in the bundled CLI only (esbuild's define):

@@ -14,6 +14,10 @@
 //   connection must close first, and an in-memory one would keep the start
 //   data twice in memory for the emulator's lifetime. The copy costs the
 //   start data's size once per swap (a few ms for the default dataset).
+// The forwarding costs nothing per call: the current store's own functions
+// are the members (rebound at each swap; they are closures over their
+// store, never methods reading `this`), and a token is prefixed once per
+// token, not once per call.
 // The old store is closed at the swap. Its open streams (a list without
 // limit being sent) read what they have left into memory first, as they do
 // before any write (src/store/sessions-store.ts), so they end with the old
@@ -40,6 +44,14 @@ export const makeSwappableStore = (first: SessionsStore): SwappableStore => {
   let snapshotTaken = false
   const listeners: Listener[] = []
   let hooks: Hooks | null = null
+  // The current store's last token, and what this store made of it.
+  let innerVersion: string | null = null
+  let outerVersion = ''
+  const store: Record<string, unknown> = {}
+  const forwarded: string[] = []
+  const bind = (next: SessionsStore): void => {
+    for (const name of forwarded) store[name] = next[name as keyof SessionsStore]
+  }
 
   const swap = (open: () => SessionsStore, scratch: string): void => {
     const old = current
@@ -52,7 +64,9 @@ export const makeSwappableStore = (first: SessionsStore): SwappableStore => {
       for (const listener of listeners) next.onFailure(listener)
       if (hooks !== null) next.attachLifecycle(hooks)
       current = next
+      bind(next)
       swaps++
+      innerVersion = null
     } finally {
       rmSync(scratch, { force: true })
     }
@@ -71,22 +85,26 @@ export const makeSwappableStore = (first: SessionsStore): SwappableStore => {
       hooks = next
       current.attachLifecycle(next)
     },
-    version: () => `${swaps}/${current.version()}`,
+    version: () => {
+      const inner = current.version()
+      if (inner !== innerVersion) {
+        innerVersion = inner
+        outerVersion = `${swaps}/${inner}`
+      }
+      return outerVersion
+    },
     takeSnapshot: () => {
       snapshotTaken = true
       current.takeSnapshot()
     }
   }
-  const store: Record<string, unknown> = {}
-  // Methods are called on the current store; getters (open, failure) read it.
+  // Methods are the current store's own (bind); getters (open, failure) read it.
   for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(first))) {
     if (name in carried) continue
-    if (typeof descriptor.value === 'function') {
-      store[name] = (...args: unknown[]) => (current[name as keyof SessionsStore] as (...a: unknown[]) => unknown)(...args)
-    } else {
-      Object.defineProperty(store, name, { enumerable: true, get: () => current[name as keyof SessionsStore] })
-    }
+    if (typeof descriptor.value === 'function') forwarded.push(name)
+    else Object.defineProperty(store, name, { enumerable: true, get: () => current[name as keyof SessionsStore] })
   }
+  bind(first)
   Object.defineProperties(store, Object.getOwnPropertyDescriptors(carried))
   return store as unknown as SwappableStore
 }

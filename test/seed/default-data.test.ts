@@ -40,6 +40,10 @@ t.test('the file is read only for its own key', async (t) => {
   t.equal(preparedSessions(fixtures, { seed: 1, sessionsPerAgent: null }, 'g1', file), null, 'other inputs generate')
   writeFileSync(file, '{"key":')
   t.equal(readDefaultData(file, key), null, 'a broken file')
+  writeFileSync(file, `{"key":"${key}","sessions":[{`)
+  t.equal(readDefaultData(file, key), null, 'a broken file with the key')
+  writeFileSync(file, JSON.stringify({ sessions, key }))
+  t.equal(readDefaultData(file, key), null, 'a file whose key is not first (not written by writeDefaultData)')
 })
 
 t.test('without the bundle there is no prepared data', async (t) => {
