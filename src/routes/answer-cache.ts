@@ -40,21 +40,26 @@ export const answerKey = (q: ListQuery): string =>
 export const makeAnswerCache = ({ maxEntries, maxBytes }: AnswerCacheLimits = ANSWER_CACHE_LIMITS): AnswerCache => {
   // A Map keeps insertion order: the first key is the least recently used.
   const entries = new Map<string, Buffer>()
+  // The most recently used key: asked again (a polling client, a load test),
+  // it is already last, and the Map is left as it is.
+  let newest: string | null = null
   let asOfKept: string | null = null
   let bytes = 0
   const sync = (asOf: string): void => {
     if (asOf === asOfKept) return
     entries.clear()
     bytes = 0
+    newest = null
     asOfKept = asOf
   }
   return {
     get: (key, asOf) => {
       sync(asOf)
       const body = entries.get(key)
-      if (body !== undefined) {
+      if (body !== undefined && key !== newest) {
         entries.delete(key)
         entries.set(key, body)
+        newest = key
       }
       return body
     },
@@ -62,6 +67,7 @@ export const makeAnswerCache = ({ maxEntries, maxBytes }: AnswerCacheLimits = AN
       sync(asOf)
       if (body.length > maxBytes / 16 || entries.has(key)) return
       entries.set(key, body)
+      newest = key
       bytes += body.length
       for (const [oldest, old] of entries) {
         if (entries.size <= maxEntries && bytes <= maxBytes) break

@@ -1,4 +1,5 @@
 import t from 'tap'
+import fc from 'fast-check'
 import { answerKey, makeAnswerCache } from '../../src/routes/answer-cache.js'
 import type { ListQuery } from '../../src/store/sessions-store.js'
 
@@ -23,6 +24,14 @@ t.test('bounded by entries and bytes: the least recently used goes first; large 
   byCount.get('a', 'v')
   byCount.set('c', 'v', bytes(1))
   t.same([byCount.get('a', 'v') !== undefined, byCount.get('b', 'v') !== undefined, byCount.get('c', 'v') !== undefined], [true, false, true], 'b, the least recently used, went')
+  // a used, then b kept after it, then a used again: a is the most recent.
+  const again = makeAnswerCache({ maxEntries: 2, maxBytes: 1600 })
+  again.set('a', 'v', bytes(1))
+  again.get('a', 'v')
+  again.set('b', 'v', bytes(1))
+  again.get('a', 'v')
+  again.set('c', 'v', bytes(1))
+  t.same([again.get('a', 'v') !== undefined, again.get('b', 'v') !== undefined], [true, false], 'a, used after b was kept, stays')
   const byBytes = makeAnswerCache({ maxEntries: 100, maxBytes: 1600 })
   byBytes.set('a', 'v', bytes(100))
   byBytes.set('b', 'v', bytes(100))
@@ -37,6 +46,30 @@ t.test('bounded by entries and bytes: the least recently used goes first; large 
   t.equal(defaults.size, 1, 'the default budget keeps a 512 KiB answer')
   defaults.set('l', 'v', bytes(512 * 1024 + 1))
   t.equal(defaults.size, 1, 'but not a larger one')
+})
+
+t.test('property: under one token, the entries kept are those of a least-recently-used list of the same bound', async (t) => {
+  // Few keys and a small bound, so that sequences evict often.
+  const op = fc.record({ kind: fc.constantFrom('get' as const, 'set' as const), key: fc.constantFrom('a', 'b', 'c') })
+  let runs = 0
+  fc.assert(fc.property(fc.array(op, { minLength: 10, maxLength: 40 }), fc.integer({ min: 1, max: 3 }), (ops, maxEntries) => {
+    runs++
+    const cache = makeAnswerCache({ maxEntries, maxBytes: 1 << 20 })
+    // The model: keys from least to most recently used.
+    let model: string[] = []
+    for (const { kind, key } of ops) {
+      const present = model.includes(key)
+      if (kind === 'get') {
+        if ((cache.get(key, 'v') !== undefined) !== present) return false
+        if (present) model = [...model.filter((k) => k !== key), key]
+      } else {
+        cache.set(key, 'v', bytes(1, key))
+        if (!present) model = [...model, key].slice(-maxEntries)
+      }
+    }
+    return cache.size === model.length && ['a', 'b', 'c'].every((key) => cache.get(key, 'v')?.toString() === (model.includes(key) ? key : undefined))
+  }), { seed: 20261203, numRuns: 300 })
+  t.equal(runs, 300, 'every run agreed with the model')
 })
 
 t.test('keys: one per normalised query, unambiguous whatever an agent_id or status holds', async (t) => {
