@@ -42,9 +42,14 @@ export const openBulkLoad = (path: string): BulkLoad => {
   // (a larger one measured no faster).
   db.pragma('cache_size = -262144')
   db.pragma('temp_store = MEMORY')
-  // Every index and trigger with its own sql (the primary keys' automatic
-  // indexes have none and stay), in the order they were created.
-  const dropped = db.prepare<[], SchemaObject>("SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY rowid").all()
+  // Every trigger, and every index with its own sql (the primary keys'
+  // automatic indexes have none and stay) but the partial ones, in the order
+  // they were created. A partial index holds few of the rows (the running
+  // sessions, the spawned ones: none), so keeping it up to date costs less
+  // than the full table scan that builds it (about 250 ms each at a million
+  // sessions).
+  const dropped = db.prepare<[], SchemaObject>(`SELECT type, name, sql FROM sqlite_master AS o WHERE sql IS NOT NULL AND (type = 'trigger'
+    OR (type = 'index' AND NOT EXISTS (SELECT 1 FROM pragma_index_list(o.tbl_name) AS i WHERE i.name = o.name AND i.partial))) ORDER BY rowid`).all()
   db.exec('BEGIN')
   // type is 'index' or 'trigger': DROP INDEX, DROP TRIGGER.
   for (const o of dropped) db.exec(`DROP ${o.type.toUpperCase()} "${o.name.replace(/"/g, '""')}"`)
