@@ -3,6 +3,7 @@
 // batches; 'write' creates the file and inserts what the generators post.
 // A generator keeps at most IN_FLIGHT batches unacknowledged, so a writer
 // slower than it holds a few batches in memory, never the whole dataset.
+import { on } from 'node:events'
 import { setPriority } from 'node:os'
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
 import type { SessionRecord } from '../schemas/records.js'
@@ -10,6 +11,7 @@ import { openBulkLoad } from '../store/bulk-load.js'
 import { SESSION_ROW_WIDTH } from '../store/sessions-store.js'
 import type { FixtureAgent } from './fixtures.js'
 import { fixtureRows, generatedRows } from './seed-rows.js'
+import { makeSortedRun } from './sorted-run.js'
 
 export interface GenerateJob {
   role: 'generate'
@@ -32,7 +34,13 @@ export interface WriteJob {
 export interface WriteDone { agents: number, sessions: number }
 
 const BATCH = 1_000
-const IN_FLIGHT = 2
+// Enough batches unacknowledged that a generator keeps drawing while the
+// writer inserts a run (about 100 ms), which it does before it reads the
+// next batch: with 2, the generators waited 3.5-4.3 s each of a million
+// sessions. So at most 2 x 32 batches in flight, and a run of SORTED_RUN rows.
+const IN_FLIGHT = 32
+// Rows per insert, in session_id order (src/seed/sorted-run.ts).
+const SORTED_RUN = 32_768
 
 // To the writer: { values } batches, then { end: true }; each batch acknowledged.
 const generate = async ({ port, agents, seed, sessionsPerAgent }: GenerateJob): Promise<void> => {
@@ -53,35 +61,26 @@ const generate = async ({ port, agents, seed, sessionsPerAgent }: GenerateJob): 
   port.close()
 }
 
-// Each batch is inserted as it arrives, in the order drawn: the primary
-// key's index then takes the generated ids (random UUIDs) all over it, but
-// it fits in the page cache (src/store/bulk-load.ts), so a million rows cost
-// about 1.6 s more than in session_id order, and that work overlaps with
-// the drawing instead of following it, with no row kept past its batch.
+// The rows are inserted while the generators draw, SORTED_RUN at a time in
+// session_id order (src/seed/sorted-run.ts): the work overlaps with the
+// drawing instead of following it, and no row is kept past its run. Each
+// batch is acknowledged before its run is inserted, so the generators draw on.
 const write = async ({ ports, path, durable, agents, sessions, seed, sessionsPerAgent }: WriteJob): Promise<WriteDone> => {
   const load = openBulkLoad(path)
   for (const a of agents) load.insertAgent(a.agent_id, a.agent_name, a.agent_version)
-  const fixtures = fixtureRows(sessions)
-  load.insertSessions(fixtures)
-  let count = fixtures.length / SESSION_ROW_WIDTH
-  // A failed insert (a fixture's id drawn again) rejects, out of the handler.
-  await Promise.all(ports.map((port) => new Promise<void>((resolve, reject) => {
-    port.on('message', (message: { values?: unknown[] }) => {
-      if (message.values === undefined) {
-        port.close()
-        resolve()
-        return
-      }
-      try {
-        load.insertSessions(message.values)
-      } catch (err) {
-        reject(err)
-        return
-      }
+  const run = makeSortedRun()
+  let count = run.add(fixtureRows(sessions))
+  // A failed insert (a fixture's id drawn again) rejects, and so ends the write.
+  await Promise.all(ports.map(async (port) => {
+    for await (const [message] of on(port, 'message') as AsyncIterableIterator<[{ values?: unknown[] }]>) {
+      if (message.values === undefined) break
       count += message.values.length / SESSION_ROW_WIDTH
       port.postMessage(0)
-    })
-  })))
+      if (run.add(message.values) >= SORTED_RUN) load.insertSessions(run.take())
+    }
+    port.close()
+  }))
+  load.insertSessions(run.take())
   load.insertSeeding(seed, sessionsPerAgent)
   load.finish(durable)
   return { agents: agents.length, sessions: count }
