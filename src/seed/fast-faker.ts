@@ -42,8 +42,13 @@ const initGenrand = (s: Uint32Array, seed: number): void => {
   }
 }
 
+// init_by_array starts from init_genrand(19650218), the same state every
+// time: copied rather than computed (a lifecycle plan reseeds per session).
+const ARRAY_START = new Uint32Array(N)
+initGenrand(ARRAY_START, 19650218)
+
 const initByArray = (s: Uint32Array, key: readonly number[]): void => {
-  initGenrand(s, 19650218)
+  s.set(ARRAY_START)
   let i = 1
   let j = 0
   for (let k = Math.max(N, key.length); k !== 0; k--) {
