@@ -121,10 +121,46 @@ const HEX = '0123456789abcdef'
 // helpers.multiple (lorem's words and sentences) builds its array with
 // Array.from({ length: n }, method), V8's slow generic path; the same calls
 // of method(undefined, i) in order, in a loop.
+//
+// number.int, datatype.boolean, helpers.arrayElement and
+// helpers.weightedArrayElement (tens of calls a session, the words' picks
+// among them) read and check their options on every call, then draw once
+// (float() and float({ min: 0, max }) are next() and next() * max): for the
+// options drawn here (whole bounds, max above min; a probability strictly
+// between 0 and 1; a list of two or more; positive weights) the same draw,
+// by faker's own arithmetic, at once. Any other options go to faker's method,
+// which draws or throws as it does.
 export const newFastFaker = (): Faker => {
   const randomizer = fastRandomizer()
   const faker = newFaker(randomizer)
-  const { helpers, lorem, string } = faker
+  const { datatype, helpers, lorem, number, string } = faker
+  const int = number.int
+  number.int = ((options?: Parameters<typeof int>[0]) => {
+    if (typeof options !== 'object' || options.multipleOf !== undefined || options.distributor !== undefined) return int(options)
+    const min = options.min === undefined ? 0 : options.min
+    const max = options.max === undefined ? Number.MAX_SAFE_INTEGER : options.max
+    if (!Number.isInteger(min) || !Number.isInteger(max) || max <= min) return int(options)
+    return Math.floor(randomizer.next() * (max - min + 1) + min)
+  }) as typeof int
+  const boolean = datatype.boolean
+  datatype.boolean = ((options?: Parameters<typeof boolean>[0]) => {
+    const p = typeof options === 'number' ? options : options?.probability === undefined ? 0.5 : options.probability
+    return p > 0 && p < 1 ? randomizer.next() < p : boolean(options)
+  }) as typeof boolean
+  const arrayElement = helpers.arrayElement
+  helpers.arrayElement = (<T>(array: readonly T[]): T =>
+    array.length > 1 ? array[Math.floor(randomizer.next() * array.length)]! : arrayElement(array)) as typeof arrayElement
+  const weightedArrayElement = helpers.weightedArrayElement
+  helpers.weightedArrayElement = (<T>(array: ReadonlyArray<{ weight: number, value: T }>): T => {
+    if (array.length === 0 || !array.every((e) => e.weight > 0)) return weightedArrayElement(array)
+    const r = randomizer.next() * array.reduce((sum, { weight }) => sum + weight, 0)
+    let upTo = 0
+    for (const { weight, value } of array) {
+      upTo += weight
+      if (r < upTo) return value
+    }
+    return array[array.length - 1]!.value
+  }) as typeof weightedArrayElement
   helpers.multiple = (<T>(method: (v: unknown, index: number) => T, options: { count?: number | { min: number, max: number } } = {}): T[] => {
     const n = helpers.rangeToNumber(options.count ?? 3)
     const out: T[] = []
