@@ -114,8 +114,13 @@ const fastRandomizer = (): Randomizer => {
 // string.uuid (version 4, the only one drawn here) draws each of its 31 hex
 // digits through number.hex and number.int, options parsed each time; the
 // same digits from the same draws (next() * 16 for the 30 x's in order, then
-// next() * 4 + 8 for the y), written at once.
-const HEX = '0123456789abcdef'
+// next() * 4 + 8 for the y), written at once: as character codes into the
+// places of xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx, the dashes and the 4 in
+// place already, made one string.
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0))
+const UUID_TEMPLATE = Array.from('xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx', (c) => c.charCodeAt(0))
+const X_AT = UUID_TEMPLATE.flatMap((code, at) => (code === 0x78 ? [at] : []))
+const Y_AT = UUID_TEMPLATE.indexOf(0x79)
 
 //
 // helpers.multiple (lorem's words and sentences) builds its array with
@@ -168,12 +173,12 @@ export const newFastFaker = (): Faker => {
     return out
   }) as typeof helpers.multiple
   const uuid = string.uuid
+  const codes = [...UUID_TEMPLATE]
   string.uuid = ((options?: { version?: 4 | 7 }) => {
     if (options !== undefined) return uuid(options)
-    let x = ''
-    for (let i = 0; i < 30; i++) x += HEX[Math.floor(randomizer.next() * 16)]!
-    const y = HEX[Math.floor(randomizer.next() * 4 + 8)]!
-    return `${x.slice(0, 8)}-${x.slice(8, 12)}-4${x.slice(12, 15)}-${y}${x.slice(15, 18)}-${x.slice(18)}`
+    for (const at of X_AT) codes[at] = HEX_CODES[Math.floor(randomizer.next() * 16)]!
+    codes[Y_AT] = HEX_CODES[Math.floor(randomizer.next() * 4 + 8)]!
+    return String.fromCharCode.apply(null, codes)
   }) as typeof uuid
   const word = lorem.word
   const list = faker.definitions.lorem.word

@@ -54,7 +54,8 @@ const call: fc.Arbitrary<Call> = fc.oneof(
   fc.oneof(fc.double({ min: -0.5, max: 1.5, noNaN: true }), fc.constant(undefined)).map((probability): Call => (f) => f.datatype.boolean(probability === undefined ? {} : { probability })),
   fc.array(fc.integer(), { minLength: 1, maxLength: 5 }).map((list): Call => (f) => f.helpers.arrayElement(list)),
   fc.array(fc.record({ weight: fc.double({ min: 0.001, max: 100, noNaN: true }), value: fc.integer() }), { minLength: 1, maxLength: 5 })
-    .map((list): Call => (f) => f.helpers.weightedArrayElement(list))
+    .map((list): Call => (f) => f.helpers.weightedArrayElement(list)),
+  fc.constant<Call>((f) => f.string.uuid())
 )
 
 t.test('the same values for any sequence of calls', async (t) => {
