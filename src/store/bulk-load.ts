@@ -41,7 +41,8 @@ export const openBulkLoad = (path: string): BulkLoad => {
   // 32 MiB of page cache: the rows come in runs sorted by session_id
   // (src/seed/sorted-run.ts), so each run touches the primary key's index in
   // order, and a million sessions took the same 11.0-11.6 s with 16 MiB to
-  // 256 MiB. A larger cache only grows the peak RSS (550-600 MiB with this,
+  // 256 MiB (the inserts alone 3.6 s against 3.1 s with 256 MiB, while the
+  // generators still draw). A larger cache only grows the peak RSS (550-600 MiB with this,
   // 800-840 MiB with 256 MiB), and it stays: the pages freed when the writer
   // closes were still resident in the process afterwards (about 250-290 MiB
   // with 256 MiB, 60-70 MiB with this).
