@@ -159,12 +159,14 @@ export const newFastFaker = (): Faker => {
   helpers.weightedArrayElement = (<T>(array: ReadonlyArray<{ weight: number, value: T }>): T => {
     if (array.length === 0 || !array.every((e) => e.weight > 0)) return weightedArrayElement(array)
     const r = randomizer.next() * array.reduce((sum, { weight }) => sum + weight, 0)
+    // faker's loop runs to the last element too, and answers it whether or not r is below the sum.
+    const last = array.length - 1
     let upTo = 0
-    for (const { weight, value } of array) {
-      upTo += weight
-      if (r < upTo) return value
+    for (let i = 0; i < last; i++) {
+      upTo += array[i]!.weight
+      if (r < upTo) return array[i]!.value
     }
-    return array[array.length - 1]!.value
+    return array[last]!.value
   }) as typeof weightedArrayElement
   helpers.multiple = (<T>(method: (v: unknown, index: number) => T, options: { count?: number | { min: number, max: number } } = {}): T[] => {
     const n = helpers.rangeToNumber(options.count ?? 3)
