@@ -28,11 +28,13 @@ export interface BuildOptions {
 // their start: each loads the seed, store and schema modules (faker,
 // better-sqlite3, TypeBox, fast-json-stringify), 0.7 s for the writer alone
 // and about 1.9 s for the default data (256 sessions, against 0.1 s in
-// seedStore). Measured on the 2 shared cores, load average about 8 (seedStore
-// into a file, then buildSeededDatabase): 10,011 sessions 0.6-0.9 s against
-// 2.1-2.8 s; 50,011 5.8 s against 4.8 s; 100,011 10.3 s against 9.2 s. Below
-// it, seedStore blocks the event loop for its whole run (about 60-100 us a
-// session at that load); above it, the workers never do.
+// seedStore). Measured on the 2 shared cores, load average about 2.3
+// (seedStore into a file, then buildSeededDatabase): 10,011 sessions 0.34-0.39 s
+// against 0.69-0.75 s; 30,011 0.71-0.73 s against 0.98-1.01 s; 50,011 1.17 s
+// against 1.15-1.22 s; 100,011 2.42 s against 1.78-1.80 s. Below it, seedStore
+// blocks the event loop for its whole run (about 24 us a session at that
+// load), which is why the workers start below their break-even; above it,
+// they never block it.
 export const WORKER_SEED_THRESHOLD = 30_000
 
 // The total a seeding writes: the fixtures' sessions and the generated ones.

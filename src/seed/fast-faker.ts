@@ -42,8 +42,13 @@ const initGenrand = (s: Uint32Array, seed: number): void => {
   }
 }
 
+// init_by_array starts from init_genrand(19650218), the same state every
+// time: copied rather than computed (a lifecycle plan reseeds per session).
+const ARRAY_START = new Uint32Array(N)
+initGenrand(ARRAY_START, 19650218)
+
 const initByArray = (s: Uint32Array, key: readonly number[]): void => {
-  initGenrand(s, 19650218)
+  s.set(ARRAY_START)
   let i = 1
   let j = 0
   for (let k = Math.max(N, key.length); k !== 0; k--) {
@@ -109,17 +114,60 @@ const fastRandomizer = (): Randomizer => {
 // string.uuid (version 4, the only one drawn here) draws each of its 31 hex
 // digits through number.hex and number.int, options parsed each time; the
 // same digits from the same draws (next() * 16 for the 30 x's in order, then
-// next() * 4 + 8 for the y), written at once.
-const HEX = '0123456789abcdef'
+// next() * 4 + 8 for the y), written at once: as character codes into the
+// places of xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx, the dashes and the 4 in
+// place already, made one string.
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0))
+const UUID_TEMPLATE = Array.from('xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx', (c) => c.charCodeAt(0))
+const X_AT = UUID_TEMPLATE.flatMap((code, at) => (code === 0x78 ? [at] : []))
+const Y_AT = UUID_TEMPLATE.indexOf(0x79)
 
 //
 // helpers.multiple (lorem's words and sentences) builds its array with
 // Array.from({ length: n }, method), V8's slow generic path; the same calls
 // of method(undefined, i) in order, in a loop.
+//
+// number.int, datatype.boolean, helpers.arrayElement and
+// helpers.weightedArrayElement (tens of calls a session, the words' picks
+// among them) read and check their options on every call, then draw once
+// (float() and float({ min: 0, max }) are next() and next() * max): for the
+// options drawn here (whole bounds, max above min; a probability strictly
+// between 0 and 1; a list of two or more; positive weights) the same draw,
+// by faker's own arithmetic, at once. Any other options go to faker's method,
+// which draws or throws as it does.
 export const newFastFaker = (): Faker => {
   const randomizer = fastRandomizer()
   const faker = newFaker(randomizer)
-  const { helpers, lorem, string } = faker
+  const { datatype, helpers, lorem, number, string } = faker
+  const int = number.int
+  number.int = ((options?: Parameters<typeof int>[0]) => {
+    if (typeof options !== 'object' || options.multipleOf !== undefined || options.distributor !== undefined) return int(options)
+    const min = options.min === undefined ? 0 : options.min
+    const max = options.max === undefined ? Number.MAX_SAFE_INTEGER : options.max
+    if (!Number.isInteger(min) || !Number.isInteger(max) || max <= min) return int(options)
+    return Math.floor(randomizer.next() * (max - min + 1) + min)
+  }) as typeof int
+  const boolean = datatype.boolean
+  datatype.boolean = ((options?: Parameters<typeof boolean>[0]) => {
+    const p = typeof options === 'number' ? options : options?.probability === undefined ? 0.5 : options.probability
+    return p > 0 && p < 1 ? randomizer.next() < p : boolean(options)
+  }) as typeof boolean
+  const arrayElement = helpers.arrayElement
+  helpers.arrayElement = (<T>(array: readonly T[]): T =>
+    array.length > 1 ? array[Math.floor(randomizer.next() * array.length)]! : arrayElement(array)) as typeof arrayElement
+  const weightedArrayElement = helpers.weightedArrayElement
+  helpers.weightedArrayElement = (<T>(array: ReadonlyArray<{ weight: number, value: T }>): T => {
+    if (array.length === 0 || !array.every((e) => e.weight > 0)) return weightedArrayElement(array)
+    const r = randomizer.next() * array.reduce((sum, { weight }) => sum + weight, 0)
+    // faker's loop runs to the last element too, and answers it whether or not r is below the sum.
+    const last = array.length - 1
+    let upTo = 0
+    for (let i = 0; i < last; i++) {
+      upTo += array[i]!.weight
+      if (r < upTo) return array[i]!.value
+    }
+    return array[last]!.value
+  }) as typeof weightedArrayElement
   helpers.multiple = (<T>(method: (v: unknown, index: number) => T, options: { count?: number | { min: number, max: number } } = {}): T[] => {
     const n = helpers.rangeToNumber(options.count ?? 3)
     const out: T[] = []
@@ -127,12 +175,12 @@ export const newFastFaker = (): Faker => {
     return out
   }) as typeof helpers.multiple
   const uuid = string.uuid
+  const codes = [...UUID_TEMPLATE]
   string.uuid = ((options?: { version?: 4 | 7 }) => {
     if (options !== undefined) return uuid(options)
-    let x = ''
-    for (let i = 0; i < 30; i++) x += HEX[Math.floor(randomizer.next() * 16)]!
-    const y = HEX[Math.floor(randomizer.next() * 4 + 8)]!
-    return `${x.slice(0, 8)}-${x.slice(8, 12)}-4${x.slice(12, 15)}-${y}${x.slice(15, 18)}-${x.slice(18)}`
+    for (const at of X_AT) codes[at] = HEX_CODES[Math.floor(randomizer.next() * 16)]!
+    codes[Y_AT] = HEX_CODES[Math.floor(randomizer.next() * 4 + 8)]!
+    return String.fromCharCode.apply(null, codes)
   }) as typeof uuid
   const word = lorem.word
   const list = faker.definitions.lorem.word

@@ -3,13 +3,15 @@
 // batches; 'write' creates the file and inserts what the generators post.
 // A generator keeps at most IN_FLIGHT batches unacknowledged, so a writer
 // slower than it holds a few batches in memory, never the whole dataset.
+import { on } from 'node:events'
 import { setPriority } from 'node:os'
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
 import type { SessionRecord } from '../schemas/records.js'
-import { openBulkLoad, type BulkLoad } from '../store/bulk-load.js'
+import { openBulkLoad } from '../store/bulk-load.js'
 import { SESSION_ROW_WIDTH } from '../store/sessions-store.js'
 import type { FixtureAgent } from './fixtures.js'
 import { fixtureRows, generatedRows } from './seed-rows.js'
+import { makeSortedRun } from './sorted-run.js'
 
 export interface GenerateJob {
   role: 'generate'
@@ -32,7 +34,13 @@ export interface WriteJob {
 export interface WriteDone { agents: number, sessions: number }
 
 const BATCH = 1_000
-const IN_FLIGHT = 2
+// Enough batches unacknowledged that a generator keeps drawing while the
+// writer inserts a run (about 100 ms), which it does before it reads the
+// next batch: with 2, the generators waited 3.5-4.3 s each of a million
+// sessions. So at most 2 x 32 batches in flight, and a run of SORTED_RUN rows.
+const IN_FLIGHT = 32
+// Rows per insert, in session_id order (src/seed/sorted-run.ts).
+const SORTED_RUN = 32_768
 
 // To the writer: { values } batches, then { end: true }; each batch acknowledged.
 const generate = async ({ port, agents, seed, sessionsPerAgent }: GenerateJob): Promise<void> => {
@@ -53,74 +61,29 @@ const generate = async ({ port, agents, seed, sessionsPerAgent }: GenerateJob): 
   port.close()
 }
 
-// The rows are inserted in session_id order once all are in: the primary
-// key's index then grows at its end, where random ids (the generated ones
-// are random UUIDs) would insert all over it, several times slower. While
-// the generators draw, the writer spreads the rows over buckets by their
-// ids' first two characters (order-preserving for ASCII), so what is left
-// at the end is sorting small buckets.
+// The rows are inserted while the generators draw, SORTED_RUN at a time in
+// session_id order (src/seed/sorted-run.ts): the work overlaps with the
+// drawing instead of following it, and no row is kept past its run. Each
+// batch is acknowledged before its run is inserted, so the generators draw on.
 const write = async ({ ports, path, durable, agents, sessions, seed, sessionsPerAgent }: WriteJob): Promise<WriteDone> => {
   const load = openBulkLoad(path)
   for (const a of agents) load.insertAgent(a.agent_id, a.agent_name, a.agent_version)
-  const rows = makeRowBuckets()
-  rows.add(fixtureRows(sessions))
-  await Promise.all(ports.map((port) => new Promise<void>((resolve) => {
-    port.on('message', (message: { values?: unknown[] }) => {
-      if (message.values === undefined) {
-        port.close()
-        resolve()
-        return
-      }
-      rows.add(message.values)
+  const run = makeSortedRun()
+  let count = run.add(fixtureRows(sessions))
+  // A failed insert (a fixture's id drawn again) rejects, and so ends the write.
+  await Promise.all(ports.map(async (port) => {
+    for await (const [message] of on(port, 'message') as AsyncIterableIterator<[{ values?: unknown[] }]>) {
+      if (message.values === undefined) break
+      count += message.values.length / SESSION_ROW_WIDTH
       port.postMessage(0)
-    })
-  })))
-  const count = rows.insertInOrder(load)
+      if (run.add(message.values) >= SORTED_RUN) load.insertSessions(run.take())
+    }
+    port.close()
+  }))
+  load.insertSessions(run.take())
   load.insertSeeding(seed, sessionsPerAgent)
   load.finish(durable)
   return { agents: agents.length, sessions: count }
-}
-
-// Rows per call of insertSessions.
-const INSERT_CHUNK = 4_096
-const ASCII = 128
-
-const bucketOf = (id: string): number =>
-  Math.min(id.charCodeAt(0), ASCII - 1) * ASCII + (id.length > 1 ? Math.min(id.charCodeAt(1), ASCII - 1) : 0)
-
-// Rows (flat batches, SESSION_ROW_WIDTH values a row) kept in buckets by
-// their id, then inserted in session_id order (code unit order, as SQLite's
-// BINARY collation compares ASCII ids; only the order of insertion depends
-// on it, never the content, so a non-ASCII id merely lands out of order).
-const makeRowBuckets = (): { add: (values: unknown[]) => void, insertInOrder: (load: BulkLoad) => number } => {
-  const buckets: Array<Array<[string, unknown[], number]>> = []
-  let count = 0
-  return {
-    add: (values) => {
-      for (let i = 0; i < values.length; i += SESSION_ROW_WIDTH) {
-        const id = values[i] as string
-        const b = bucketOf(id)
-        ;(buckets[b] ??= []).push([id, values, i])
-        count++
-      }
-    },
-    insertInOrder: (load) => {
-      const chunk: unknown[] = []
-      for (const bucket of buckets) {
-        if (bucket === undefined) continue
-        bucket.sort((x, y) => (x[0] < y[0] ? -1 : 1))
-        for (const [, values, at] of bucket) {
-          for (let k = 0; k < SESSION_ROW_WIDTH; k++) chunk.push(values[at + k])
-          if (chunk.length === INSERT_CHUNK * SESSION_ROW_WIDTH) {
-            load.insertSessions(chunk)
-            chunk.length = 0
-          }
-        }
-      }
-      load.insertSessions(chunk)
-      return count
-    }
-  }
 }
 
 // Thrown out of the worker as a plain Error: structured cloning keeps the
