@@ -124,6 +124,8 @@ writeDefaultData(join(dist, 'default-data.json'), defaultDataKey(generator, fixt
 // and no NODE_OPTIONS (V8 takes a cache only under the flags it was made
 // with: those of a plain `node dist/cli.js`, the bin and the container's
 // entry), asked what a client asks first; then the entry writes the cache.
+// None of the emulator's variables reach it: a MEIBEL_MOCK_DB of the shell
+// that builds must not have the trial open (or seed) that file.
 // A failure leaves no cache, which costs start-up time and nothing else: it
 // is reported, and the build goes on.
 const TRIAL_REQUESTS = [
@@ -157,8 +159,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const trainCodeCache = async () => {
   const cacheFile = `${CLI_BUNDLE}.cache`
   const port = await freePort()
-  const env = { ...process.env }
-  delete env.NODE_OPTIONS
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(NODE_OPTIONS|PORT|HOST|MEIBEL_MOCK_.*)$/.test(name)))
   const child = fork(join(dist, 'cli.js'), ['--port', String(port), '--host', '127.0.0.1', '--log-level', 'silent'],
     { cwd: root, env, execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
   const exited = new Promise((resolve) => child.on('exit', resolve))
