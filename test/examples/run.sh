@@ -46,17 +46,17 @@ summary() {
 }
 
 # Only the files the package needs: dist/ (JavaScript and declarations, and
-# the default data prepared for the bundled CLI), openapi/, fixtures/,
-# README.md, package.json; no sources or tests.
+# for the bundled CLI its bundle, V8's code cache of it and the default data
+# prepared), openapi/, fixtures/, README.md, package.json; no sources or tests.
 check_contents() {
   local listing missing=0
   listing=$(tar tzf "$tarball" | sed 's#^package/##' | sort)
   for required in package.json README.md dist/index.js dist/index.d.ts dist/admin-client.js dist/admin-client.d.ts \
-    dist/cli.js dist/default-data.json dist/start.d.ts fixtures/agents.json fixtures/sessions.json openapi/meibel-api-v2.list-sessions.yaml; do
+    dist/cli.js dist/cli.cjs dist/cli.cjs.cache dist/default-data.json dist/start.d.ts fixtures/agents.json fixtures/sessions.json openapi/meibel-api-v2.list-sessions.yaml; do
     grep -qx "$required" <<<"$listing" || { echo "missing: $required"; missing=1; }
   done
   local unexpected
-  unexpected=$(grep -vE '^(package\.json|README\.md|LICENSE|dist/.+\.(js|d\.ts)|dist/default-data\.json|fixtures/[^/]+\.json|openapi/[^/]+)$' <<<"$listing")
+  unexpected=$(grep -vE '^(package\.json|README\.md|LICENSE|dist/.+\.(js|d\.ts)|dist/cli\.cjs(\.cache)?|dist/default-data\.json|fixtures/[^/]+\.json|openapi/[^/]+)$' <<<"$listing")
   [[ -z $unexpected ]] || { echo "unexpected files:"; echo "$unexpected"; missing=1; }
   echo "$listing"
   return $missing
