@@ -407,6 +407,10 @@ export const openSessionsStore = (path: string, options: OpenOptions = {}, spaci
   }
   // Bumped by every write (src/routes/answer-cache.ts keys answers on it).
   let generation = 0
+  // version()'s last token and what it was made of.
+  let tokenGeneration = -1
+  let tokenInstant: number | null = null
+  let token = ''
   // Bumped by every write but the sessions' ending (finishDue), which
   // changes statuses only: the start_time order of an agent's sessions stays.
   let membership = 0
@@ -597,7 +601,14 @@ export const openSessionsStore = (path: string, options: OpenOptions = {}, spaci
     // data as the next read sees it.
     version: () => {
       const instant = sync()
-      return `${generation}:${instant}`
+      // The same token object while neither moves: no string per request,
+      // and equal tokens compare by reference (src/routes/answer-cache.ts).
+      if (generation !== tokenGeneration || instant !== tokenInstant) {
+        tokenGeneration = generation
+        tokenInstant = instant
+        token = `${generation}:${instant}`
+      }
+      return token
     },
     listAgents: () => {
       sync()
