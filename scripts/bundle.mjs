@@ -53,10 +53,12 @@ const ownDirname = {
   name: 'own-dirname',
   setup (b) {
     b.onLoad({ filter: /\.js$/ }, async ({ path }) => {
-      const at = path.lastIndexOf(NODE_MODULES) + NODE_MODULES.length
+      const modules = path.lastIndexOf(NODE_MODULES)
+      if (modules === -1) return undefined
+      const at = modules + NODE_MODULES.length
       const inside = path.slice(at).split(sep).join('/')
       const name = OWN_DIRNAME_PACKAGES.find((p) => inside.startsWith(`${p}/`))
-      if (at < NODE_MODULES.length || name === undefined) return undefined
+      if (name === undefined) return undefined
       const source = await readFile(path, 'utf8')
       if (!source.includes('__dirname')) return undefined
       const folder = relative(path.slice(0, at + name.length), dirname(path)).split(sep).join('/')
@@ -70,10 +72,7 @@ const common = {
   allowOverwrite: true,
   bundle: true,
   platform: 'node',
-  format: 'esm',
   target: 'node20',
-  // The CommonJS packages inside call require() for Node's own modules.
-  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
   // The two package.json are not bundled but looked up (ownDirname).
   external: ['better-sqlite3', 'pino-pretty', ...OWN_DIRNAME_PACKAGES.map((name) => `${name}/package.json`)],
   plugins: [ownDirname],
@@ -91,7 +90,6 @@ const { metafile } = await build({
   entryPoints: [join(root, 'src', 'cli.ts')],
   outfile: CLI_BUNDLE,
   format: 'cjs',
-  banner: {},
   define: { MEIBEL_MOCK_GENERATOR: JSON.stringify(generator), 'import.meta.url': '__bundleUrl' },
   metafile: true
 })
@@ -105,11 +103,14 @@ writeFileSync(CLI_BUNDLE, readFileSync(CLI_BUNDLE, 'utf8').replace(/^#!.*\n/, ''
 copyFileSync(join(root, 'scripts', 'cli-entry.mjs'), join(dist, 'cli.js'))
 // The seed worker (src/seed/build-seeded-database.ts starts it from the file
 // beside its own module: in the bundle, beside dist/cli.js), bundled too, so
-// a worker also starts from one file.
+// a worker also starts from one file. ESM (its top-level await), so the
+// CommonJS packages inside get a require() for Node's own modules.
 await build({
   ...common,
   entryPoints: [join(root, 'src', 'seed', 'seed-worker.ts')],
-  outfile: join(dist, 'seed-worker.js')
+  outfile: join(dist, 'seed-worker.js'),
+  format: 'esm',
+  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" }
 })
 
 // The default start's sessions, by the modules tsc just wrote.

@@ -26,8 +26,7 @@ export const defaultDataKey = (generator: string, fixtures: Fixtures, { seed, se
 // The build's side: the rows, with the key of the inputs they were made from
 // (first: see readDefaultData).
 export const writeDefaultData = (file: string, key: string, sessions: readonly PlannedSession[]): void => {
-  const data: DefaultData = { key, sessions: sessions as PlannedSession[] }
-  writeFileSync(file, JSON.stringify(data))
+  writeFileSync(file, JSON.stringify({ key, sessions }))
 }
 
 // The rows stored for `key`, or null: no file (or an unreadable one), or one
