@@ -21,17 +21,17 @@
 import autocannon from 'autocannon'
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { request } from 'node:http'
-import { connect, createServer } from 'node:net'
+import { connect } from 'node:net'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { freePort, httpRequest, LOOPBACK, sleep } from '../scripts/loopback.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const CLI = join(ROOT, 'dist', 'cli.js')
 const BARE = join(ROOT, 'bench', 'bare-server.mjs')
-const HOST = '127.0.0.1'
+const HOST = LOOPBACK
 const KEY = { 'Meibel-API-Key': 'bench' }
 const AGENT_PATH = '/v2/agents/demo-agent/sessions'
 const PAGE = `${AGENT_PATH}?limit=20&status=COMPLETED`
@@ -173,16 +173,6 @@ const memory = (pid) => {
 
 // --- HTTP helpers ---------------------------------------------------------------
 
-const httpRequest = (port, path, { method = 'GET', headers = {}, body } = {}) => new Promise((resolve, reject) => {
-  const req = request({ host: HOST, port, path, method, headers, agent: false }, (res) => {
-    const chunks = []
-    res.on('data', (c) => chunks.push(c))
-    res.on('end', () => { resolve({ status: res.statusCode, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }) })
-  })
-  req.on('error', reject)
-  req.end(body)
-})
-
 const postJson = (port, path, value) => {
   const body = JSON.stringify(value)
   return httpRequest(port, path, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, body })
@@ -199,17 +189,6 @@ const rawExchange = (port, path) => new Promise((resolve, reject) => {
   socket.on('end', () => { resolve(Buffer.concat(chunks).toString('latin1')) })
   socket.on('error', reject)
 })
-
-const freePort = () => new Promise((resolve, reject) => {
-  const server = createServer()
-  server.on('error', reject)
-  server.listen(0, HOST, () => {
-    const { port } = server.address()
-    server.close(() => { resolve(port) })
-  })
-})
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 // --- Figures -------------------------------------------------------------------
 

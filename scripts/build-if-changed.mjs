@@ -4,7 +4,7 @@
 // more on a loaded machine), then the bundle step (scripts/bundle.mjs). The
 // inputs are every file under src/ and fixtures/ (the default data is made
 // from them), both tsconfig files, the bundle script with the CLI entry it
-// copies, and the TypeScript,
+// copies and the loopback helpers of its trial start, and the TypeScript,
 // esbuild and faker versions, by content (a checkout that
 // only touches mtimes builds nothing); their hash is kept in dist/, so
 // deleting dist/ or a fresh clone builds. The build itself is incremental
@@ -19,7 +19,7 @@ const stamp = join(root, 'dist', '.build-inputs')
 const require = createRequire(import.meta.url)
 
 const inputsHash = () => contentHash(['typescript', 'esbuild', '@faker-js/faker'], [
-  join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json'), join(root, 'scripts', 'bundle.mjs'), join(root, 'scripts', 'content-hash.mjs'), join(root, 'scripts', 'cli-entry.mjs'),
+  join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json'), join(root, 'scripts', 'bundle.mjs'), join(root, 'scripts', 'content-hash.mjs'), join(root, 'scripts', 'cli-entry.mjs'), join(root, 'scripts', 'loopback.mjs'),
   ...filesUnder(join(root, 'src')), ...filesUnder(join(root, 'fixtures'))
 ])
 

@@ -27,12 +27,11 @@
 import { fork } from 'node:child_process'
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { request } from 'node:http'
-import { createServer } from 'node:net'
 import { dirname, join, relative, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 import { contentHash, filesUnder, root } from './content-hash.mjs'
+import { freePort, httpRequest, LOOPBACK, sleep } from './loopback.mjs'
 
 const dist = join(root, 'dist')
 const CLI_BUNDLE = join(dist, 'cli.cjs')
@@ -139,38 +138,23 @@ const TRIAL_REQUESTS = [
 ]
 const TRIAL_TIMEOUT_MS = 30_000
 
-const freePort = () => new Promise((resolve, reject) => {
-  const server = createServer()
-  server.on('error', reject)
-  server.listen(0, '127.0.0.1', () => {
-    const { port } = server.address()
-    server.close(() => resolve(port))
-  })
-})
-const get = (port, path, headers) => new Promise((resolve) => {
-  const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
-    res.resume()
-    res.on('end', () => resolve(res.statusCode))
-  })
-  req.on('error', () => resolve(0))
-  req.end()
-})
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+// The status of a GET, or 0 when nothing answers (yet).
+const statusOf = (port, path, headers) => httpRequest(port, path, { headers }).then((r) => r.status, () => 0)
 
 const trainCodeCache = async () => {
   const cacheFile = `${CLI_BUNDLE}.cache`
   const port = await freePort()
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(NODE_OPTIONS|PORT|HOST|MEIBEL_MOCK_.*)$/.test(name)))
-  const child = fork(join(dist, 'cli.js'), ['--port', String(port), '--host', '127.0.0.1', '--log-level', 'silent'],
+  const child = fork(join(dist, 'cli.js'), ['--port', String(port), '--host', LOOPBACK, '--log-level', 'silent'],
     { cwd: root, env, execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
   const exited = new Promise((resolve) => child.on('exit', resolve))
   const deadline = Date.now() + TRIAL_TIMEOUT_MS
   try {
-    while (await get(port, '/health', {}) !== 200) {
+    while (await statusOf(port, '/health', {}) !== 200) {
       if (child.exitCode !== null || Date.now() > deadline) throw new Error('the trial start did not answer')
       await sleep(20)
     }
-    for (const [path, headers] of TRIAL_REQUESTS) await get(port, path, headers)
+    for (const [path, headers] of TRIAL_REQUESTS) await statusOf(port, path, headers)
     const written = new Promise((resolve) => child.on('message', (m) => { if (m?.meibelMockCodeCache === 'written') resolve() }))
     child.send({ meibelMockCodeCache: 'write' })
     await Promise.race([written, exited.then(() => { throw new Error('the trial start exited') })])
