@@ -28,6 +28,12 @@ const placeholders = (rows: number): string =>
   Array.from({ length: rows }, () => `(${Array<string>(SESSION_ROW_WIDTH).fill('?').join(', ')})`).join(', ')
 const INSERT_SESSIONS = `INSERT INTO sessions (${SESSION_COLUMNS}) VALUES `
 
+// Pages of 8 KiB, not SQLite's 4 KiB: half the pages to fill and, at the
+// end, to read back for each index. A million sessions: the inserts took
+// 3.1 s against 3.5 s, the two CREATE INDEX 2.2 s against 2.9 s (16 KiB and
+// 64 KiB pages gained nothing more). The emulator reads a file of any page size.
+const PAGE_SIZE = 8192
+
 interface SchemaObject { type: string, name: string, sql: string }
 
 // Opens `path` (which must not exist: openDatabase creates it with the
@@ -35,7 +41,7 @@ interface SchemaObject { type: string, name: string, sql: string }
 // file the caller deletes, never one the emulator opens), and one
 // transaction. A failure leaves the connection to the worker's end.
 export const openBulkLoad = (path: string): BulkLoad => {
-  const db: Database.Database = openDatabase(path)
+  const db: Database.Database = openDatabase(path, { pageSize: PAGE_SIZE })
   db.pragma('journal_mode = OFF')
   db.pragma('synchronous = OFF')
   // 32 MiB of page cache: the rows come in runs sorted by session_id

@@ -270,11 +270,14 @@ export interface OpenOptions {
   // rollback journal is kept in memory, so no -journal file is left in the
   // temp folder, and commits do not sync; the data goes with the process anyway.
   unlinked?: boolean
+  // The page size of a file this call creates (SQLite's default is 4096);
+  // an existing file keeps its own.
+  pageSize?: number
 }
 
 // Opens, checks and locks a database file, creating it (and the schema) when
 // new; ':memory:' is a fresh in-memory database. Throws a StartupError.
-export const openDatabase = (path: string, { trusted = false, unlinked = false }: OpenOptions = {}): Database.Database => {
+export const openDatabase = (path: string, { trusted = false, unlinked = false, pageSize }: OpenOptions = {}): Database.Database => {
   if (path === ':memory:') {
     const db = new Database(path)
     upgradeSchema(db)
@@ -286,6 +289,8 @@ export const openDatabase = (path: string, { trusted = false, unlinked = false }
   try {
     // No busy timeout: a locked file is refused at once instead of after 5 s.
     db = new Database(path, { timeout: 0 })
+    // Only before the file's first write does SQLite take it.
+    if (pageSize !== undefined) db.pragma(`page_size = ${pageSize}`)
     // The lock: once taken, EXCLUSIVE locking mode never releases it until
     // close, so a second process gets SQLITE_BUSY on its first read. Taken
     // before anything is read, so the checks and the first writes run under it.

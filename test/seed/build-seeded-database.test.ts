@@ -71,6 +71,9 @@ t.test('the same rows as seedStore, for a few seeds and sizes, the event loop fr
     t.same(result, { agents: 5, sessions: (expected.sessions as unknown[]).length }, `${name}: the counts`)
     t.equal(got.integrity, 'ok', `${name}: a sound file`)
     t.strictSame(got, expected, `${name}: every row, column for column, and the schema`)
+    const file = new Database(built, { readonly: true })
+    t.equal(file.pragma('page_size', { simple: true }), 8192, `${name}: pages of 8 KiB (src/store/bulk-load.ts)`)
+    file.close()
     // The emulator opens it as one of its own files, with the data and the seeding.
     const store = openSessionsStore(built)
     t.same(store.seeding(), { seed, sessionsPerAgent }, `${name}: the seeding`)

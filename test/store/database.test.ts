@@ -62,6 +62,20 @@ t.test('a file to be unlinked once open: its journal in memory, commits without 
   kept.close()
 })
 
+t.test('pageSize: a file it creates gets it; an existing file keeps its own', async (t) => {
+  const dir = t.testdir()
+  const pageSizeOf = (path: string): unknown => {
+    const db = new Database(path, { readonly: true })
+    try { return db.pragma('page_size', { simple: true }) } finally { db.close() }
+  }
+  openDatabase(join(dir, 'new.db'), { pageSize: 16384 }).close()
+  t.equal(pageSizeOf(join(dir, 'new.db')), 16384)
+  storeFile(join(dir, 'old.db'))
+  openDatabase(join(dir, 'old.db'), { pageSize: 16384 }).close()
+  t.equal(pageSizeOf(join(dir, 'old.db')), 4096, 'SQLite\'s default, as written')
+  t.same(agents(join(dir, 'old.db')), ['a'], 'its data kept')
+})
+
 t.test('a file written before the marker (the exact schema, WAL) is ours: it gets the marker, its data stays', async (t) => {
   const path = join(t.testdir(), 'old.db')
   const old = new Database(path)
