@@ -117,6 +117,9 @@ const fastRandomizer = (): Randomizer => {
 // next() * 4 + 8 for the y), written at once: as character codes into the
 // places of xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx, the dashes and the 4 in
 // place already, made one string.
+// word.sample's kinds, in its order.
+const WORD_KINDS = ['adjective', 'adverb', 'conjunction', 'interjection', 'noun', 'preposition', 'verb'] as const
+
 const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0))
 const UUID_TEMPLATE = Array.from('xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx', (c) => c.charCodeAt(0))
 const X_AT = UUID_TEMPLATE.flatMap((code, at) => (code === 0x78 ? [at] : []))
@@ -126,6 +129,10 @@ const Y_AT = UUID_TEMPLATE.indexOf(0x79)
 // helpers.multiple (lorem's words and sentences) builds its array with
 // Array.from({ length: n }, method), V8's slow generic path; the same calls
 // of method(undefined, i) in order, in a loop.
+//
+// word.sample (system.fileName's words) shuffles the seven kinds of word,
+// then picks from the first kind's list through a copy of it (thousands of
+// words); the same shuffle and pick, from the list itself.
 //
 // number.int, datatype.boolean, helpers.arrayElement and
 // helpers.weightedArrayElement (tens of calls a session, the words' picks
@@ -141,6 +148,8 @@ export const newFastFaker = (): Faker => {
   const { datatype, helpers, lorem, number, string } = faker
   const int = number.int
   number.int = ((options?: Parameters<typeof int>[0]) => {
+    // A number is the max (helpers.shuffle's calls), as faker reads it.
+    if (typeof options === 'number') return Number.isInteger(options) && options > 0 ? Math.floor(randomizer.next() * (options + 1)) : int(options)
     if (typeof options !== 'object' || options.multipleOf !== undefined || options.distributor !== undefined) return int(options)
     const min = options.min === undefined ? 0 : options.min
     const max = options.max === undefined ? Number.MAX_SAFE_INTEGER : options.max
@@ -185,5 +194,20 @@ export const newFastFaker = (): Faker => {
   const word = lorem.word
   const list = faker.definitions.lorem.word
   lorem.word = (options) => (options === undefined ? faker.helpers.arrayElement(list) : word(options))
+  const sample = faker.word.sample
+  const kinds = WORD_KINDS.map((kind) => faker.definitions.word[kind])
+  const order = WORD_KINDS.map((_, i) => i)
+  faker.word.sample = ((options?: Parameters<typeof sample>[0]) => {
+    if (options !== undefined || !kinds.every((k) => k !== undefined && k.length > 0)) return sample(options)
+    for (let i = 0; i < order.length; i++) order[i] = i
+    // helpers.shuffle's swaps, from the last place down, with number.int(t)'s draws.
+    for (let t = order.length - 1; t > 0; t--) {
+      const n = Math.floor(randomizer.next() * (t + 1))
+      const kept = order[t]!
+      order[t] = order[n]!
+      order[n] = kept
+    }
+    return faker.helpers.arrayElement(kinds[order[0]!]!)
+  }) as typeof sample
   return faker
 }

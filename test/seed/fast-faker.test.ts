@@ -17,6 +17,8 @@ t.test('the same draws for the same seeds', async (t) => {
       f.string.uuid(), f.string.uuid({ version: 4 }), f.string.uuid(),
       f.lorem.word(), f.lorem.word(5), f.lorem.word({ length: { min: 3, max: 6 } }), f.lorem.sentences({ min: 1, max: 3 }),
       f.system.commonFileName('pdf'), f.number.int({ min: 1, max: 999_999 }),
+      f.word.sample(), f.word.words(), f.word.words(5), f.word.sample({}), f.word.sample(4), f.word.sample({ length: { min: 2, max: 5 } }),
+      f.helpers.shuffle([1, 2, 3, 4, 5, 6, 7]), f.number.int(0), f.number.int(1), f.number.int(2.5),
       f.helpers.multiple((_, i) => `${i}:${f.number.int(9)}`), f.helpers.multiple(() => f.lorem.word(), { count: 0 }),
       f.helpers.multiple(() => f.number.int(9), { count: { min: 1, max: 4 } }),
       f.number.int(), f.number.int(7), f.number.int({ min: 3 }), f.number.int({ min: -5, max: 5 }), f.number.int({ min: 4, max: 4 }),
@@ -55,7 +57,15 @@ const call: fc.Arbitrary<Call> = fc.oneof(
   fc.array(fc.integer(), { minLength: 1, maxLength: 5 }).map((list): Call => (f) => f.helpers.arrayElement(list)),
   fc.array(fc.record({ weight: fc.double({ min: 0.001, max: 100, noNaN: true }), value: fc.integer() }), { minLength: 1, maxLength: 5 })
     .map((list): Call => (f) => f.helpers.weightedArrayElement(list)),
-  fc.constant<Call>((f) => f.string.uuid())
+  fc.constant<Call>((f) => f.string.uuid()),
+  fc.constant<Call>((f) => f.word.sample()),
+  fc.oneof(fc.integer({ min: -3, max: 50 }), fc.double({ min: -3, max: 50, noNaN: true })).map((max): Call => (f) => {
+    try {
+      return f.number.int(max)
+    } catch (err) {
+      return (err as Error).message
+    }
+  })
 )
 
 t.test('the same values for any sequence of calls', async (t) => {
