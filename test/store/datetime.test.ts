@@ -45,6 +45,37 @@ t.test('any offset: accepted exactly when its hours are 0-23 and its minutes 0-5
   }), { seed: 42, numRuns: 500 }))
 })
 
+t.test('format: the date and time Date gives, for any instant of years 1 to 9999', async (t) => {
+  // What toISOString writes, to the second, then the microsecond (the oracle: Date's calendar).
+  const expected = (micros: number): string => {
+    const micro = ((micros % 1_000_000) + 1_000_000) % 1_000_000
+    const iso = new Date(Math.trunc((micros - micro) / 1000)).toISOString()
+    return `${iso.slice(0, 19)}${micro === 0 ? '' : `.${String(micro).padStart(6, '0')}`}Z`
+  }
+  // Year 1 (Date.UTC reads years 0-99 as 1900-1999).
+  const first = new Date(0)
+  first.setUTCFullYear(1, 0, 1)
+  const last = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+  const instants = fc.oneof(
+    fc.double({ min: first.getTime() * 1000, max: last * 1000, noNaN: true }),
+    fc.integer({ min: first.getTime() * 1000, max: last * 1000 }),
+    fc.integer({ min: -1e15, max: 1e15 }),
+    fc.integer({ min: 0, max: Date.UTC(2100, 0, 1) }).map((ms) => ms * 1000)
+  )
+  t.doesNotThrow(() => fc.assert(fc.property(instants, (micros) => formatDateTimeMicros(micros) === expected(micros)), { seed: 42, numRuns: 5000 }))
+  // Every day from 1900 to 2200, at a second before its end.
+  let wrong = 0
+  for (let ms = Date.UTC(1900, 0, 1, 23, 59, 59); ms < Date.UTC(2200, 0, 1); ms += 86_400_000) {
+    if (formatDateTimeMicros(ms * 1000) !== expected(ms * 1000)) wrong++
+  }
+  t.equal(wrong, 0, 'every day of 1900-2199')
+  t.equal(formatDateTimeMicros(first.getTime() * 1000), '0001-01-01T00:00:00Z')
+  t.equal(formatDateTimeMicros(Date.UTC(9999, 11, 31, 23, 59, 59) * 1000), '9999-12-31T23:59:59Z')
+  t.equal(formatDateTimeMicros(Date.UTC(2026, 10, 20, 12) * 1000 - 1), '2026-11-20T11:59:59.999999Z')
+  t.equal(formatDateTimeMicros(Date.UTC(2024, 1, 29, 23, 59, 59) * 1000), '2024-02-29T23:59:59Z')
+  t.equal(formatDateTimeMicros(Date.UTC(2100, 2, 1) * 1000 - 1), '2100-02-28T23:59:59.999999Z')
+})
+
 t.test('format then parse is the identity on microseconds', async (t) => {
   // Up to 2200, where microseconds still fit a double exactly.
   t.doesNotThrow(() => fc.assert(fc.property(fc.integer({ min: 0, max: Date.UTC(2200, 0, 1) }), fc.integer({ min: 0, max: 999 }), (ms, extra) => {
