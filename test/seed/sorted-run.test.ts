@@ -25,5 +25,5 @@ t.test('every row of every batch, intact, in id order; then an empty run', async
     t.strictSame(rows.map((r) => r[0]), expected.map((r) => r[0]))
     t.strictSame(rows.map((r) => JSON.stringify(r)).sort(), expected.map((r) => JSON.stringify(r)).sort())
     t.strictSame(run.take(), [])
-  }), { numRuns: 200 })
+  }), { seed: 20261203, numRuns: 200 })
 })
