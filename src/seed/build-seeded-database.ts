@@ -44,10 +44,13 @@ export const seededSessionCount = (agents: readonly FixtureAgent[], fixtureSessi
 // Two cores here: two generators and the writer share them.
 const GENERATORS = 2
 
-// A young generation of 96 MB (V8's default is a few): drawing a session
-// leaves much short-lived garbage, collected far less often. 1 M sessions
-// measured 26-27 s against 31-33 s with the default, the same load.
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 96 }
+// A young generation of 48 MB (V8's default is a few): drawing a session
+// leaves much short-lived garbage, collected far less often (1 M sessions
+// took 26-27 s against 31-33 s with the default, in an early build). 96 MB
+// was no faster (a million sessions, alternated four times: 9.4-9.9 s
+// against 9.3-9.7 s) and each worker's young generation is resident: the
+// peak RSS of the seed was 580-620 MiB against 490-530 MiB.
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 48 }
 
 // The worker's module next to this one: .js once built, .ts when run from
 // source (the tests, whose loader the workers inherit with execArgv).
