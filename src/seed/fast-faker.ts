@@ -117,13 +117,13 @@ const fastRandomizer = (): Randomizer => {
 // next() * 4 + 8 for the y), written at once: as character codes into the
 // places of xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx, the dashes and the 4 in
 // place already, made one string.
-// word.sample's kinds, in its order.
-const WORD_KINDS = ['adjective', 'adverb', 'conjunction', 'interjection', 'noun', 'preposition', 'verb'] as const
-
 const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0))
 const UUID_TEMPLATE = Array.from('xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx', (c) => c.charCodeAt(0))
 const X_AT = UUID_TEMPLATE.flatMap((code, at) => (code === 0x78 ? [at] : []))
 const Y_AT = UUID_TEMPLATE.indexOf(0x79)
+
+// word.sample's kinds, in its order.
+const WORD_KINDS = ['adjective', 'adverb', 'conjunction', 'interjection', 'noun', 'preposition', 'verb'] as const
 
 //
 // helpers.multiple (lorem's words and sentences) builds its array with
@@ -196,9 +196,11 @@ export const newFastFaker = (): Faker => {
   lorem.word = (options) => (options === undefined ? faker.helpers.arrayElement(list) : word(options))
   const sample = faker.word.sample
   const kinds = WORD_KINDS.map((kind) => faker.definitions.word[kind])
+  // A locale without some kind: faker's sample skips it.
+  const everyKind = kinds.every((k) => k !== undefined && k.length > 0)
   const order = WORD_KINDS.map((_, i) => i)
   faker.word.sample = ((options?: Parameters<typeof sample>[0]) => {
-    if (options !== undefined || !kinds.every((k) => k !== undefined && k.length > 0)) return sample(options)
+    if (options !== undefined || !everyKind) return sample(options)
     for (let i = 0; i < order.length; i++) order[i] = i
     // helpers.shuffle's swaps, from the last place down, with number.int(t)'s draws.
     for (let t = order.length - 1; t > 0; t--) {
