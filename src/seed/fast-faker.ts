@@ -147,9 +147,9 @@ export const newFastFaker = (): Faker => {
   const faker = newFaker(randomizer)
   const { datatype, helpers, lorem, number, string } = faker
   const int = number.int
-  number.int = ((options?: Parameters<typeof int>[0]) => {
+  number.int = ((given?: Parameters<typeof int>[0]) => {
     // A number is the max (helpers.shuffle's calls), as faker reads it.
-    if (typeof options === 'number') return Number.isInteger(options) && options > 0 ? Math.floor(randomizer.next() * (options + 1)) : int(options)
+    const options = typeof given === 'number' ? { max: given } : given
     if (typeof options !== 'object' || options.multipleOf !== undefined || options.distributor !== undefined) return int(options)
     const min = options.min === undefined ? 0 : options.min
     const max = options.max === undefined ? Number.MAX_SAFE_INTEGER : options.max
@@ -198,18 +198,8 @@ export const newFastFaker = (): Faker => {
   const kinds = WORD_KINDS.map((kind) => faker.definitions.word[kind])
   // A locale without some kind: faker's sample skips it.
   const everyKind = kinds.every((k) => k !== undefined && k.length > 0)
-  const order = WORD_KINDS.map((_, i) => i)
-  faker.word.sample = ((options?: Parameters<typeof sample>[0]) => {
-    if (options !== undefined || !everyKind) return sample(options)
-    for (let i = 0; i < order.length; i++) order[i] = i
-    // helpers.shuffle's swaps, from the last place down, with number.int(t)'s draws.
-    for (let t = order.length - 1; t > 0; t--) {
-      const n = Math.floor(randomizer.next() * (t + 1))
-      const kept = order[t]!
-      order[t] = order[n]!
-      order[n] = kept
-    }
-    return faker.helpers.arrayElement(kinds[order[0]!]!)
-  }) as typeof sample
+  // The shuffle of the kinds' lists draws what the shuffle of their methods does.
+  faker.word.sample = ((options?: Parameters<typeof sample>[0]) =>
+    options !== undefined || !everyKind ? sample(options) : helpers.arrayElement(helpers.shuffle(kinds)[0]!)) as typeof sample
   return faker
 }
