@@ -35,6 +35,7 @@ import { freePort, httpRequest, LOOPBACK, sleep } from './loopback.mjs'
 
 const dist = join(root, 'dist')
 const CLI_BUNDLE = join(dist, 'cli.cjs')
+const CODE_CACHE = `${CLI_BUNDLE}.cache`
 
 // The generator's identity: every source file (any change makes new data,
 // which costs nothing at build time) and the faker version (its streams).
@@ -83,7 +84,7 @@ const common = {
 // No import() in it: run from a code cache, it would fail (scripts/cli-entry.mjs).
 // The old cache goes first: V8 matches a cache to its source by length only,
 // so a cache must never outlive the bundle it was made from.
-rmSync(`${CLI_BUNDLE}.cache`, { force: true })
+rmSync(CODE_CACHE, { force: true })
 const { metafile } = await build({
   ...common,
   entryPoints: [join(root, 'src', 'cli.ts')],
@@ -142,7 +143,6 @@ const TRIAL_TIMEOUT_MS = 30_000
 const statusOf = (port, path, headers) => httpRequest(port, path, { headers }).then((r) => r.status, () => 0)
 
 const trainCodeCache = async () => {
-  const cacheFile = `${CLI_BUNDLE}.cache`
   const port = await freePort()
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(NODE_OPTIONS|PORT|HOST|MEIBEL_MOCK_.*)$/.test(name)))
   const child = fork(join(dist, 'cli.js'), ['--port', String(port), '--host', LOOPBACK, '--log-level', 'silent'],
@@ -157,9 +157,16 @@ const trainCodeCache = async () => {
     for (const [path, headers] of TRIAL_REQUESTS) await statusOf(port, path, headers)
     const written = new Promise((resolve) => child.on('message', (m) => { if (m?.meibelMockCodeCache === 'written') resolve() }))
     child.send({ meibelMockCodeCache: 'write' })
-    await Promise.race([written, exited.then(() => { throw new Error('the trial start exited') })])
+    // The same deadline: a trial start that never writes must not hold the build.
+    let timer
+    const late = new Promise((resolve, reject) => { timer = setTimeout(() => { reject(new Error('the trial start wrote no cache in time')) }, Math.max(0, deadline - Date.now())) })
+    try {
+      await Promise.race([written, late, exited.then(() => { throw new Error('the trial start exited') })])
+    } finally {
+      clearTimeout(timer)
+    }
   } catch (err) {
-    rmSync(cacheFile, { force: true })
+    rmSync(CODE_CACHE, { force: true })
     process.stderr.write(`bundle: no code cache (${err.message}); the CLI starts without it\n`)
   } finally {
     if (child.exitCode === null) process.kill(child.pid, 'SIGTERM')
