@@ -275,6 +275,8 @@ export interface OpenOptions {
   pageSize?: number
 }
 
+const LOCK_WAIT_MS = 200
+
 // Opens, checks and locks a database file, creating it (and the schema) when
 // new; ':memory:' is a fresh in-memory database. Throws a StartupError.
 export const openDatabase = (path: string, { trusted = false, unlinked = false, pageSize }: OpenOptions = {}): Database.Database => {
@@ -287,8 +289,12 @@ export const openDatabase = (path: string, { trusted = false, unlinked = false, 
   checkPath(path)
   let db: Database.Database | undefined
   try {
-    // No busy timeout: a locked file is refused at once instead of after 5 s.
-    db = new Database(path, { timeout: 0 })
+    // A short busy timeout, not better-sqlite3's 5 s: a file another
+    // emulator holds is refused after LOCK_WAIT_MS. Not none: a process that
+    // is only preparing a statement holds the file's shared lock for a
+    // moment, and two emulators started at once on one file would each
+    // find the other's and both give up.
+    db = new Database(path, { timeout: LOCK_WAIT_MS })
     // Only before the file's first write does SQLite take it.
     if (pageSize !== undefined) db.pragma(`page_size = ${pageSize}`)
     // The lock: once taken, EXCLUSIVE locking mode never releases it until
