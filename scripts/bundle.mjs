@@ -99,7 +99,13 @@ if (dynamicImports.length > 0) {
   process.stderr.write(`bundle: the CLI bundle must not import() (scripts/cli-entry.mjs); found ${dynamicImports.join(', ')}\n`)
   process.exit(1)
 }
-writeFileSync(CLI_BUNDLE, readFileSync(CLI_BUNDLE, 'utf8').replace(/^#!.*\n/, ''))
+// ASCII, so that dist/cli.js can read it as latin1 (one byte a character in
+// V8). esbuild already escapes every non-ASCII character of a string,
+// template, regular expression or name (its default charset), so what is
+// left is in comments, where an escape is only text; anywhere else, \uXXXX
+// (a UTF-16 unit: an astral character becomes its two) means the same.
+const asciiOnly = (source) => source.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+writeFileSync(CLI_BUNDLE, asciiOnly(readFileSync(CLI_BUNDLE, 'utf8').replace(/^#!.*\n/, '')))
 copyFileSync(join(root, 'scripts', 'cli-entry.mjs'), join(dist, 'cli.js'))
 // The seed worker (src/seed/build-seeded-database.ts starts it from the file
 // beside its own module: in the bundle, beside dist/cli.js), bundled too, so

@@ -17,7 +17,9 @@ const get = async (port: number, path: string, headers: Record<string, string> =
 t.test('started as a user starts it, the CLI runs from its code cache and answers as buildServer does', async (t) => {
   await ensureBuilt()
   t.ok(existsSync(join(ROOT, 'dist', 'cli.cjs.cache')), 'the build wrote the cache')
-  t.notOk(readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8').startsWith('#!'), 'the bundle has no hashbang (it runs inside a function)')
+  const bundle = readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8')
+  t.notOk(bundle.startsWith('#!'), 'the bundle has no hashbang (it runs inside a function)')
+  t.notOk(/[\u0080-\uffff]/.test(bundle), 'the bundle is ASCII (dist/cli.js reads it as latin1)')
 
   const env = childEnv()
   delete env.NODE_OPTIONS
