@@ -2,7 +2,7 @@
 // with no V8 flags and no NODE_OPTIONS: V8 takes the code cache the build
 // wrote (scripts/bundle.mjs), and the answers are the ones buildServer gives.
 // (The other CLI tests run it under tap's NODE_OPTIONS, without the cache.)
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { fork } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -54,4 +54,31 @@ t.test('started as a user starts it, the CLI runs from its code cache and answer
     const got = await get(port, path, headers)
     t.same(got, { status: expected.statusCode, body: expected.body }, `${path}: the same answer`)
   }
+})
+
+// scripts/cli-entry.mjs: V8's old generation grows to twice what was live
+// (--heap-growing-percent=100) unless the user gave heap flags of their own.
+const heapStatus = async (t: Test, execArgv: string[], nodeOptions?: string): Promise<unknown> => {
+  const env = childEnv()
+  if (nodeOptions === undefined) delete env.NODE_OPTIONS
+  else env.NODE_OPTIONS = nodeOptions
+  const port = await freePort()
+  const child = fork(CLI, ['--host', '127.0.0.1', '--port', String(port), '--log-level', 'silent'], { cwd: ROOT, env, execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  t.teardown(async () => {
+    if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL')
+    await exited
+  })
+  return await new Promise((resolve) => {
+    child.on('message', (m: { meibelMockHeap?: unknown }) => { if (m.meibelMockHeap !== undefined) resolve(m.meibelMockHeap) })
+    child.send({ meibelMockHeap: 'status' })
+  })
+}
+
+t.test('the CLI sets the heap growing factor unless the user chose heap flags', async (t) => {
+  await ensureBuilt()
+  t.same(await heapStatus(t, []), { growingPercent: 100 }, 'a plain start: twice what was live')
+  t.same(await heapStatus(t, ['--max-old-space-size=512']), { growingPercent: null }, 'a heap flag on the command line: V8 as the user set it')
+  t.same(await heapStatus(t, [], '--max-semi-space-size=8'), { growingPercent: null }, 'a heap flag in NODE_OPTIONS: V8 as the user set it')
+  t.same(await heapStatus(t, ['--stack-size=984']), { growingPercent: 100 }, 'another V8 flag changes nothing')
 })
