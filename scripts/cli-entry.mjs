@@ -36,7 +36,9 @@ import { Script } from 'node:vm'
 // sets it at the same point.
 const HEAP_FLAGS = /--(max-old-space-size|max-semi-space-size|min-semi-space-size|semi-space-growth-factor|heap-growing-percent)\b/
 const HEAP_GROWING_PERCENT = 100
-const growingPercent = process.execArgv.some((a) => HEAP_FLAGS.test(a)) || HEAP_FLAGS.test(process.env.NODE_OPTIONS ?? '')
+// V8 takes `_` for `-` in a flag's name.
+const namesHeap = (flags) => HEAP_FLAGS.test(flags.replaceAll('_', '-'))
+const growingPercent = process.execArgv.some(namesHeap) || namesHeap(process.env.NODE_OPTIONS ?? '')
   ? null
   : HEAP_GROWING_PERCENT
 if (growingPercent !== null) setFlagsFromString(`--heap-growing-percent=${growingPercent}`)

@@ -80,5 +80,6 @@ t.test('the CLI sets the heap growing factor unless the user chose heap flags', 
   t.same(await heapStatus(t, []), { growingPercent: 100 }, 'a plain start: twice what was live')
   t.same(await heapStatus(t, ['--max-old-space-size=512']), { growingPercent: null }, 'a heap flag on the command line: V8 as the user set it')
   t.same(await heapStatus(t, [], '--max-semi-space-size=8'), { growingPercent: null }, 'a heap flag in NODE_OPTIONS: V8 as the user set it')
+  t.same(await heapStatus(t, ['--max_old_space_size=512']), { growingPercent: null }, 'spelled with underscores too')
   t.same(await heapStatus(t, ['--stack-size=984']), { growingPercent: 100 }, 'another V8 flag changes nothing')
 })
