@@ -33,7 +33,10 @@ import { Script } from 'node:vm'
 // V8's 16 MiB a semi-space (8 MiB: up to 9 %, 4 MiB: up to 20 %) cost more.
 // It is set before the bundle is compiled: the flags are part of what a
 // code cache must match, so every start, the build's trial start included,
-// sets it at the same point.
+// sets it at the same point. (Node warns that a V8 flag set after start may
+// do anything or nothing; V8 reads this one only when it sets the old
+// generation's next limit, after a full collection, so from the first one
+// on it acts as if it had been given on the command line.)
 const HEAP_FLAGS = /--(max-old-space-size|max-semi-space-size|min-semi-space-size|semi-space-growth-factor|heap-growing-percent)\b/
 const HEAP_GROWING_PERCENT = 100
 // V8 takes `_` for `-` in a flag's name.
