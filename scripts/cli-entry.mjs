@@ -31,12 +31,16 @@ import { Script } from 'node:vm'
 // scenario and the same seed time. 1.3 times peaked at 124 MiB but cost up
 // to 7 % of the page queries' throughput; a young generation held under
 // V8's 16 MiB a semi-space (8 MiB: up to 9 %, 4 MiB: up to 20 %) cost more.
-// It is set before the bundle is compiled: the flags are part of what a
-// code cache must match, so every start, the build's trial start included,
-// sets it at the same point. (Node warns that a V8 flag set after start may
-// do anything or nothing; V8 reads this one only when it sets the old
-// generation's next limit, after a full collection, so from the first one
-// on it acts as if it had been given on the command line.)
+// It is set once the bundle's top level has run. Any V8 flag changed at run
+// time makes the flags another set, for V8's code caches: set before the
+// bundle is compiled, it made every Node.js module the bundle then loads
+// (http, net, stream, ...) compile from source instead of from Node's own
+// cache, 10 ms more of a cold start. The bundle's cache is written with the
+// flag at V8's default again, as it was when the cache was read. (Node warns
+// that a V8 flag set after start may do anything or nothing; V8 reads this
+// one only when it sets the old generation's next limit, after a full
+// collection, so from the first one on it acts as if it had been given on
+// the command line.)
 const HEAP_FLAGS = /--(max-old-space-size|max-semi-space-size|min-semi-space-size|semi-space-growth-factor|heap-growing-percent)\b/
 const HEAP_GROWING_PERCENT = 100
 // V8 takes `_` for `-` in a flag's name.
@@ -44,7 +48,8 @@ const namesHeap = (flags) => HEAP_FLAGS.test(flags.replaceAll('_', '-'))
 const growingPercent = process.execArgv.some(namesHeap) || namesHeap(process.env.NODE_OPTIONS ?? '')
   ? null
   : HEAP_GROWING_PERCENT
-if (growingPercent !== null) setFlagsFromString(`--heap-growing-percent=${growingPercent}`)
+const V8_GROWING_PERCENT = 0 // V8's default: its own factor
+const setGrowingPercent = (percent) => { setFlagsFromString(`--heap-growing-percent=${percent}`) }
 
 const bundle = fileURLToPath(new URL('./cli.cjs', import.meta.url))
 const cacheFile = `${bundle}.cache`
@@ -67,6 +72,7 @@ const script = new Script(
 )
 const module = { exports: {} }
 script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle), import.meta.url)
+if (growingPercent !== null) setGrowingPercent(growingPercent)
 
 // The build's trial start (scripts/bundle.mjs) runs this file with an IPC
 // channel and asks for the cache once its requests are answered; a test
@@ -75,7 +81,10 @@ script.runInThisContext()(module.exports, createRequire(bundle), module, bundle,
 if (process.send !== undefined) {
   process.on('message', (message) => {
     if (message?.meibelMockCodeCache === 'write') {
-      writeFileSync(cacheFile, script.createCachedData())
+      if (growingPercent !== null) setGrowingPercent(V8_GROWING_PERCENT)
+      const cache = script.createCachedData()
+      if (growingPercent !== null) setGrowingPercent(growingPercent)
+      writeFileSync(cacheFile, cache)
       process.send({ meibelMockCodeCache: 'written' })
     } else if (message?.meibelMockCodeCache === 'status') {
       process.send({ meibelMockCodeCache: script.cachedDataRejected === false ? 'used' : 'not used' })
