@@ -49,7 +49,10 @@ const growingPercent = process.execArgv.some(namesHeap) || namesHeap(process.env
   ? null
   : HEAP_GROWING_PERCENT
 const V8_GROWING_PERCENT = 0 // V8's default: its own factor
-const setGrowingPercent = (percent) => { setFlagsFromString(`--heap-growing-percent=${percent}`) }
+// Nothing when the user chose the heap.
+const setGrowingPercent = (percent) => {
+  if (growingPercent !== null) setFlagsFromString(`--heap-growing-percent=${percent}`)
+}
 
 const bundle = fileURLToPath(new URL('./cli.cjs', import.meta.url))
 const cacheFile = `${bundle}.cache`
@@ -72,7 +75,7 @@ const script = new Script(
 )
 const module = { exports: {} }
 script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle), import.meta.url)
-if (growingPercent !== null) setGrowingPercent(growingPercent)
+setGrowingPercent(growingPercent)
 
 // The build's trial start (scripts/bundle.mjs) runs this file with an IPC
 // channel and asks for the cache once its requests are answered; a test
@@ -81,9 +84,9 @@ if (growingPercent !== null) setGrowingPercent(growingPercent)
 if (process.send !== undefined) {
   process.on('message', (message) => {
     if (message?.meibelMockCodeCache === 'write') {
-      if (growingPercent !== null) setGrowingPercent(V8_GROWING_PERCENT)
+      setGrowingPercent(V8_GROWING_PERCENT)
       const cache = script.createCachedData()
-      if (growingPercent !== null) setGrowingPercent(growingPercent)
+      setGrowingPercent(growingPercent)
       writeFileSync(cacheFile, cache)
       process.send({ meibelMockCodeCache: 'written' })
     } else if (message?.meibelMockCodeCache === 'status') {
