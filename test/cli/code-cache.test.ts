@@ -3,7 +3,7 @@
 // wrote (scripts/bundle.mjs), and the answers are the ones buildServer gives.
 // (The other CLI tests run it under tap's NODE_OPTIONS, without the cache.)
 import t, { type Test } from 'tap'
-import { fork } from 'node:child_process'
+import { fork, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { build, KEY } from '../helper.js'
@@ -14,6 +14,29 @@ const get = async (port: number, path: string, headers: Record<string, string> =
   return { status: res.status, body: await res.text() }
 }
 
+// dist/cli.js with an IPC channel (scripts/cli-entry.mjs answers on it),
+// started as a user starts it (no V8 flags, no NODE_OPTIONS) unless told
+// otherwise; killed at the end of the test.
+const forkCli = async (t: Test, execArgv: string[] = [], nodeOptions?: string): Promise<{ child: ChildProcess, port: number }> => {
+  const env = childEnv()
+  if (nodeOptions === undefined) delete env.NODE_OPTIONS
+  else env.NODE_OPTIONS = nodeOptions
+  const port = await freePort()
+  const child = fork(CLI, ['--host', '127.0.0.1', '--port', String(port), '--log-level', 'silent'], { cwd: ROOT, env, execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  t.teardown(async () => {
+    if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL')
+    await exited
+  })
+  return { child, port }
+}
+
+// The entry's answer to { [key]: 'status' }.
+const ask = (child: ChildProcess, key: 'meibelMockCodeCache' | 'meibelMockHeap'): Promise<unknown> => new Promise((resolve) => {
+  child.on('message', (m: Record<string, unknown>) => { if (m[key] !== undefined) resolve(m[key]) })
+  child.send({ [key]: 'status' })
+})
+
 t.test('started as a user starts it, the CLI runs from its code cache and answers as buildServer does', async (t) => {
   await ensureBuilt()
   t.ok(existsSync(join(ROOT, 'dist', 'cli.cjs.cache')), 'the build wrote the cache')
@@ -21,20 +44,8 @@ t.test('started as a user starts it, the CLI runs from its code cache and answer
   t.notOk(bundle.startsWith('#!'), 'the bundle has no hashbang (it runs inside a function)')
   t.notOk(/[\u0080-\uffff]/.test(bundle), 'the bundle is ASCII (dist/cli.js reads it as latin1)')
 
-  const env = childEnv()
-  delete env.NODE_OPTIONS
-  const port = await freePort()
-  const child = fork(CLI, ['--host', '127.0.0.1', '--port', String(port), '--log-level', 'silent'], { cwd: ROOT, env, execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  t.teardown(async () => {
-    if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL')
-    await exited
-  })
-  const status = await new Promise((resolve) => {
-    child.once('message', (m: { meibelMockCodeCache?: string }) => { resolve(m.meibelMockCodeCache) })
-    child.send({ meibelMockCodeCache: 'status' })
-  })
-  t.equal(status, 'used', 'V8 took the cache')
+  const { child, port } = await forkCli(t)
+  t.equal(await ask(child, 'meibelMockCodeCache'), 'used', 'V8 took the cache')
 
   let health = { status: 0, body: '' }
   for (let i = 0; i < 500 && health.status !== 200; i++) {
@@ -58,22 +69,8 @@ t.test('started as a user starts it, the CLI runs from its code cache and answer
 
 // scripts/cli-entry.mjs: V8's old generation grows to twice what was live
 // (--heap-growing-percent=100) unless the user gave heap flags of their own.
-const heapStatus = async (t: Test, execArgv: string[], nodeOptions?: string): Promise<unknown> => {
-  const env = childEnv()
-  if (nodeOptions === undefined) delete env.NODE_OPTIONS
-  else env.NODE_OPTIONS = nodeOptions
-  const port = await freePort()
-  const child = fork(CLI, ['--host', '127.0.0.1', '--port', String(port), '--log-level', 'silent'], { cwd: ROOT, env, execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  t.teardown(async () => {
-    if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL')
-    await exited
-  })
-  return await new Promise((resolve) => {
-    child.on('message', (m: { meibelMockHeap?: unknown }) => { if (m.meibelMockHeap !== undefined) resolve(m.meibelMockHeap) })
-    child.send({ meibelMockHeap: 'status' })
-  })
-}
+const heapStatus = async (t: Test, execArgv: string[], nodeOptions?: string): Promise<unknown> =>
+  await ask((await forkCli(t, execArgv, nodeOptions)).child, 'meibelMockHeap')
 
 t.test('the CLI sets the heap growing factor unless the user chose heap flags', async (t) => {
   await ensureBuilt()
