@@ -14,6 +14,7 @@ import { parseQueryString } from './fastapi/urllib.js'
 import { canonicalTarget, makeNotFoundHandler } from './fastapi/routing.js'
 import { makeFaultHook } from './faults/fault-hook.js'
 import { makeFaultRules, type FaultRules } from './faults/fault-rules.js'
+import { lazyChildLogger } from './log/lazy-child-logger.js'
 import { makeJournal, makeJournalHook, maskSecretHeaders, type Journal } from './journal/request-journal.js'
 import { registerCors } from './plugins/cors.js'
 import { DOCS_PATH, registerOpenApi } from './plugins/openapi.js'
@@ -207,6 +208,8 @@ export const buildServer = async (config: Config, { logStream, deadline, termina
     },
     // Per-request logs only at debug and trace: they cost throughput.
     logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
+    // request.log made on its first use: most requests never log.
+    childLoggerFactory: lazyChildLogger,
     // FastAPI adds no HEAD route to a GET route (§7 R405).
     exposeHeadRoutes: false,
     // A request that arrives while the drain runs (src/start.ts) is answered
