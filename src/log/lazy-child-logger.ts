@@ -2,7 +2,7 @@
 // request's id), and pino's child() serializes its bindings as it is made:
 // about 1.5 % of the CPU of a cached page. Below debug, a request logs
 // only when something fails, so this factory makes the child on the first
-// call instead: an object of three fields until then.
+// call instead: an object of four fields until then.
 import type { FastifyBaseLogger } from 'fastify'
 
 // pino's, as Fastify's logger type has them.
