@@ -16,23 +16,22 @@ interface LazyChild {
   made: FastifyBaseLogger | undefined
 }
 
-const made = (lazy: LazyChild): FastifyBaseLogger => (lazy.made ??= lazy.parent.child(lazy.bindings, lazy.options))
+const madeChild = (lazy: LazyChild): FastifyBaseLogger => (lazy.made ??= lazy.parent.child(lazy.bindings, lazy.options))
 
 // pino's methods, each on the child as pino made it (so `this` is that child).
-type LogMethod = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
-const METHODS: readonly LogMethod[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+const METHODS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
 const PROTOTYPE: object = Object.defineProperties(
   Object.fromEntries(METHODS.map((name) => [name, function (this: LazyChild, ...args: unknown[]) {
-    return (made(this)[name] as (...a: unknown[]) => void)(...args)
+    return (madeChild(this)[name] as (...a: unknown[]) => void)(...args)
   }])),
   {
     level: {
-      get (this: LazyChild) { return made(this).level },
-      set (this: LazyChild, level: string) { made(this).level = level }
+      get (this: LazyChild) { return madeChild(this).level },
+      set (this: LazyChild, level: string) { madeChild(this).level = level }
     },
     child: {
-      value (this: LazyChild, bindings: Bindings, options?: ChildLoggerOptions) { return made(this).child(bindings, options) }
+      value (this: LazyChild, bindings: Bindings, options?: ChildLoggerOptions) { return madeChild(this).child(bindings, options) }
     }
   }
 )
