@@ -11,7 +11,6 @@ import { openBulkLoad } from '../store/bulk-load.js'
 import { SESSION_ROW_WIDTH } from '../store/sessions-store.js'
 import type { FixtureAgent } from './fixtures.js'
 import { fixtureRows, generatedRows } from './seed-rows.js'
-import { makeSortedRun } from './sorted-run.js'
 
 export interface GenerateJob {
   role: 'generate'
@@ -35,12 +34,8 @@ export interface WriteDone { agents: number, sessions: number }
 
 const BATCH = 1_000
 // Enough batches unacknowledged that a generator keeps drawing while the
-// writer inserts a run (about 100 ms), which it does before it reads the
-// next batch: with 2, the generators waited 3.5-4.3 s each of a million
-// sessions. So at most 2 x 32 batches in flight, and a run of SORTED_RUN rows.
+// writer inserts the other generator's: at most 2 x 32 batches in flight.
 const IN_FLIGHT = 32
-// Rows per insert, in session_id order (src/seed/sorted-run.ts).
-const SORTED_RUN = 32_768
 
 // To the writer: { values } batches, then { end: true }; each batch acknowledged.
 const generate = async ({ port, agents, seed, sessionsPerAgent }: GenerateJob): Promise<void> => {
@@ -61,27 +56,27 @@ const generate = async ({ port, agents, seed, sessionsPerAgent }: GenerateJob): 
   port.close()
 }
 
-// The rows are inserted while the generators draw, SORTED_RUN at a time in
-// session_id order (src/seed/sorted-run.ts): the work overlaps with the
-// drawing instead of following it, and no row is kept past its run. Each
-// batch is acknowledged before its run is inserted, so the generators draw on.
+// The rows are inserted while the generators draw, each batch as it comes:
+// the work overlaps with the drawing instead of following it, and no row is
+// kept past its batch. Each batch is acknowledged before it is inserted, so
+// the generators draw on.
 const write = async ({ ports, path, durable, agents, sessions, seed, sessionsPerAgent }: WriteJob): Promise<WriteDone> => {
   const load = openBulkLoad(path)
   for (const a of agents) load.insertAgent(a.agent_id, a.agent_name, a.agent_version)
-  const run = makeSortedRun()
-  let count = run.add(fixtureRows(sessions))
-  // A failed insert (a fixture's id drawn again) rejects, and so ends the write.
+  load.insertSessions(fixtureRows(sessions))
+  let count = sessions.length
   await Promise.all(ports.map(async (port) => {
     for await (const [message] of on(port, 'message') as AsyncIterableIterator<[{ values?: unknown[] }]>) {
       if (message.values === undefined) break
       count += message.values.length / SESSION_ROW_WIDTH
       port.postMessage(0)
-      if (run.add(message.values) >= SORTED_RUN) load.insertSessions(run.take())
+      load.insertSessions(message.values)
     }
     port.close()
   }))
-  load.insertSessions(run.take())
   load.insertSeeding(seed, sessionsPerAgent)
+  // A session id drawn twice (a fixture's drawn again) fails the unique
+  // index's build here, which rejects, and so ends the write.
   load.finish(durable)
   return { agents: agents.length, sessions: count }
 }

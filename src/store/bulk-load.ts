@@ -44,18 +44,18 @@ export const openBulkLoad = (path: string): BulkLoad => {
   const db: Database.Database = openDatabase(path, { pageSize: PAGE_SIZE })
   db.pragma('journal_mode = OFF')
   db.pragma('synchronous = OFF')
-  // 32 MiB of page cache: the rows come in runs sorted by session_id
-  // (src/seed/sorted-run.ts), so each run touches the primary key's index in
-  // order, and a million sessions took the same 11.0-11.6 s with 16 MiB to
-  // 256 MiB (the inserts alone 3.6 s against 3.1 s with 256 MiB, while the
-  // generators still draw). A larger cache only grows the peak RSS (550-600 MiB with this,
-  // 800-840 MiB with 256 MiB), and it stays: the pages freed when the writer
-  // closes were still resident in the process afterwards (about 250-290 MiB
-  // with 256 MiB, 60-70 MiB with this).
+  // 32 MiB of page cache: the table is only appended to, and a million
+  // sessions took the same 11.0-11.6 s with 16 MiB to 256 MiB (measured
+  // while the primary key's index was still kept up during the load, schema
+  // version 3). A larger cache only grows the peak RSS (550-600 MiB with
+  // this, 800-840 MiB with 256 MiB then), and it stays: the pages freed when
+  // the writer closes were still resident in the process afterwards (about
+  // 250-290 MiB with 256 MiB, 60-70 MiB with this).
   db.pragma('cache_size = -32768')
   db.pragma('temp_store = MEMORY')
-  // Every trigger, and every index with its own sql (the primary keys'
-  // automatic indexes have none and stay) but the partial ones, in the order
+  // Every trigger, and every index with its own sql (sessions_by_id
+  // included; the agents table's primary key has none and stays) but the
+  // partial ones, in the order
   // they were created. A partial index holds few of the rows (the running
   // sessions, the spawned ones: none), so keeping it up to date costs less
   // than the full table scan that builds it (about 250 ms each at a million

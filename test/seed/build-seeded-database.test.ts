@@ -49,8 +49,8 @@ const seededByStore = (path: string, seed: number, sessionsPerAgent: number | nu
 // A few builds (each costs seconds here), the event loop watched during the largest.
 t.test('the same rows as seedStore, for a few seeds and sizes, the event loop free', async (t) => {
   const dir = t.testdir()
-  // 12,000 per agent: more rows than a sorted run (src/seed/sorted-run.ts) and
-  // more batches than a generator keeps in flight (src/seed/seed-worker.ts).
+  // 12,000 per agent: more batches than a generator keeps in flight
+  // (src/seed/seed-worker.ts).
   const cases: Array<[number, number | null]> = [[20261120, null], [7, 0], [4_294_967_295, 1], [20261120, 12_000]]
   // Half of them synced to disk (a --db file), half not (one to be unlinked): the same file.
   for (const [i, [seed, sessionsPerAgent]] of cases.entries()) {
@@ -91,7 +91,7 @@ t.test('a failure rejects and leaves no file', async (t) => {
   await t.rejects(buildSeededDatabase({ path: nowhere, fixturesDir: FIXTURES, seed: 1, sessionsPerAgent: 10, durable: false }), /does not exist/)
   t.notOk(existsSync(nowhere))
 
-  // A fixture session whose id a generated one also has: the writer's insert fails.
+  // A fixture session whose id a generated one also has: the unique index's build fails.
   const agent = { agent_id: 'a', agent_name: 'A', agent_version: null, generated_sessions: 1 }
   const [generated] = generateSessions([agent], 1)
   const bad = t.testdir({

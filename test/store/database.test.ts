@@ -141,10 +141,35 @@ CREATE TABLE IF NOT EXISTS seeding (
   sessions_per_agent INTEGER
 );
 `
+// Version 3 added the counts per agent and status, and the triggers that keep them.
+const SCHEMA_V3 = SCHEMA_V2 + `
+CREATE TABLE IF NOT EXISTS session_counts (
+  agent_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (agent_id, status)
+) WITHOUT ROWID;
+
+CREATE TRIGGER IF NOT EXISTS session_counts_insert AFTER INSERT ON sessions BEGIN
+  INSERT INTO session_counts (agent_id, status, n) VALUES (NEW.agent_id, NEW.status, 1)
+    ON CONFLICT (agent_id, status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS session_counts_delete AFTER DELETE ON sessions BEGIN
+  UPDATE session_counts SET n = n - 1 WHERE agent_id = OLD.agent_id AND status = OLD.status;
+  DELETE FROM session_counts WHERE agent_id = OLD.agent_id AND status = OLD.status AND n = 0;
+END;
+CREATE TRIGGER IF NOT EXISTS session_counts_update AFTER UPDATE OF status, agent_id ON sessions
+  WHEN OLD.status IS NOT NEW.status OR OLD.agent_id IS NOT NEW.agent_id BEGIN
+  UPDATE session_counts SET n = n - 1 WHERE agent_id = OLD.agent_id AND status = OLD.status;
+  DELETE FROM session_counts WHERE agent_id = OLD.agent_id AND status = OLD.status AND n = 0;
+  INSERT INTO session_counts (agent_id, status, n) VALUES (NEW.agent_id, NEW.status, 1)
+    ON CONFLICT (agent_id, status) DO UPDATE SET n = n + 1;
+END;
+`
 const COUNTS_BY_GROUP = 'SELECT agent_id, status, count(*) AS n FROM sessions GROUP BY agent_id, status ORDER BY agent_id, status'
 const COUNTS = 'SELECT agent_id, status, n FROM session_counts ORDER BY agent_id, status'
 
-t.test('a file of schema version 1 or 2 (marked or not) is upgraded in place: the columns it lacks, the counts computed once; its rows stay', async (t) => {
+t.test('a file of schema version 1, 2 or 3 (marked or not) is upgraded in place: the table of version 4, the counts computed once; its rows stay', async (t) => {
   const dir = t.testdir()
   const fresh = storeFile(join(dir, 'fresh.db'))
   const cases = [
@@ -153,7 +178,10 @@ t.test('a file of schema version 1 or 2 (marked or not) is upgraded in place: th
     { version: 1, schema: SCHEMA_V1 + SEEDING, marked: true },
     { version: 2, schema: SCHEMA_V2 + SEEDING, marked: true },
     { version: 2, schema: SCHEMA_V2 + SEEDING, marked: false },
-    { version: 2, schema: SCHEMA_V2, marked: true }
+    { version: 2, schema: SCHEMA_V2, marked: true },
+    { version: 3, schema: SCHEMA_V3 + SEEDING, marked: true },
+    { version: 3, schema: SCHEMA_V3 + SEEDING, marked: false },
+    { version: 3, schema: SCHEMA_V3, marked: true }
   ]
   for (const [i, { version, schema, marked }] of cases.entries()) {
     const path = join(dir, `v${version}-${i}.db`)
@@ -167,6 +195,7 @@ t.test('a file of schema version 1 or 2 (marked or not) is upgraded in place: th
     const insert = old.prepare('INSERT INTO sessions (session_id, agent_id, status, start_us, json) VALUES (?, ?, ?, ?, ?)')
     insert.run('s1', 'kept', 'RUNNING', 5, '{}')
     for (let j = 0; j < 30; j++) insert.run(`x${j}`, `agent-${j % 3}`, ['COMPLETED', 'FAILED', 'RUNNING', 'CANCELLED'][j % 4], j, '{}')
+    if (version >= 2) old.prepare("UPDATE sessions SET planned_end_us = 9, planned_status = 'FAILED', other_json = '[]', plan = 'p', spawn_index = 3 WHERE session_id = 'x2'").run()
     old.close()
     t.equal(openError(path), 'opened', `version ${version} #${i}`)
     t.same(columnsOf(path), ['session_id', 'agent_id', 'status', 'start_us', 'json', 'planned_end_us', 'planned_status', 'other_json', 'plan', 'spawn_index'])
@@ -174,9 +203,17 @@ t.test('a file of schema version 1 or 2 (marked or not) is upgraded in place: th
     const db = new Database(path, { readonly: true })
     t.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION)
     t.same(db.prepare("SELECT session_id, json, planned_end_us, spawn_index FROM sessions WHERE session_id = 's1'").all(), [{ session_id: 's1', json: '{}', planned_end_us: null, spawn_index: null }])
+    t.same(db.prepare("SELECT planned_end_us, planned_status, other_json, plan, spawn_index FROM sessions WHERE session_id = 'x2'").get(),
+      version >= 2 ? { planned_end_us: 9, planned_status: 'FAILED', other_json: '[]', plan: 'p', spawn_index: 3 } : { planned_end_us: null, planned_status: null, other_json: null, plan: null, spawn_index: null },
+      'a live session\'s columns copied')
+    t.same(db.prepare('SELECT session_id FROM sessions ORDER BY rowid').pluck().all(), ['s1', ...Array.from({ length: 30 }, (_, j) => `x${j}`)], 'every row, in its order')
+    t.same(db.prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'sessions' AND type = 'index' AND sql IS NULL").all(), [], 'no primary key index left')
     t.same(db.prepare(COUNTS).all(), db.prepare(COUNTS_BY_GROUP).all(), 'the counts of the rows there')
     t.equal(db.prepare('SELECT count(*) FROM session_counts').pluck().get(), 13)
     db.close()
+    const writable = new Database(path)
+    t.throws(() => writable.prepare("INSERT INTO sessions (session_id, agent_id, status, start_us, json) VALUES ('s1', 'kept', 'FAILED', 1, '{}')").run(), /UNIQUE constraint failed: sessions\.session_id/, 'session ids stay unique')
+    writable.close()
     const store = openSessionsStore(path)
     t.same(store.listAgents(), [{ agent_id: 'kept', agent_name: null, agent_version: null, sessions_count: 1 }], 'and opens again as this version')
     t.equal(store.deleteSession('kept', 's1'), 1)
@@ -189,7 +226,7 @@ t.test('a file of schema version 1 or 2 (marked or not) is upgraded in place: th
   m.pragma(`application_id = ${APPLICATION_ID}`)
   m.pragma('user_version = 2')
   m.close()
-  t.match(openError(mislabelled), 'written by another version of meibel-mock (schema version 2, this one uses 3)', 'version 2 with the tables of version 1: not upgraded')
+  t.match(openError(mislabelled), 'written by another version of meibel-mock (schema version 2, this one uses 4)', 'version 2 with the tables of version 1: not upgraded')
 })
 
 t.test('refreshDerivedTables recomputes the counts a bulk load left without triggers', async (t) => {
@@ -285,9 +322,9 @@ t.test('a meibel-mock database of another schema version, or with changed tables
   const dir = t.testdir()
   const newer = storeFile(join(dir, 'newer.db'))
   const n = new Database(newer)
-  n.pragma('user_version = 4')
+  n.pragma('user_version = 5')
   n.close()
-  t.equal(openError(newer), `${newer}: written by another version of meibel-mock (schema version 4, this one uses 3); use that version or point --db at a meibel-mock database or at a path for a new one`)
+  t.equal(openError(newer), `${newer}: written by another version of meibel-mock (schema version 5, this one uses 4); use that version or point --db at a meibel-mock database or at a path for a new one`)
   const changed = storeFile(join(dir, 'changed.db'))
   const c = new Database(changed)
   c.exec('DROP INDEX sessions_by_agent_start')
