@@ -160,7 +160,11 @@ const moveToV4Table = (db: Database.Database): void => {
 const upgradeSchema = (db: Database.Database): void => {
   const keyedByPrimaryKey = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_autoindex_sessions_1'").get() !== undefined
   if (keyedByPrimaryKey) moveToV4Table(db)
+  // The index builds of a moved table sort on two threads, as a bulk
+  // load's do (src/store/bulk-load.ts); the connection then sorts in one again.
+  db.pragma('threads = 2')
   db.exec(SCHEMA_V4_TABLES_SQL)
+  db.pragma('threads = 0')
   refreshDerivedTables(db)
   db.exec(COUNTS_TRIGGERS_SQL)
 }
