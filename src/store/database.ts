@@ -158,6 +158,7 @@ const moveToV4Table = (db: Database.Database): void => {
 // earlier version moved to it), indexes, counts (computed once, here) and
 // triggers.
 const upgradeSchema = (db: Database.Database): void => {
+  // SQLite's name for the index of the table's primary key.
   const keyedByPrimaryKey = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_autoindex_sessions_1'").get() !== undefined
   if (keyedByPrimaryKey) moveToV4Table(db)
   // The index builds of a moved table sort on two threads, as a bulk

