@@ -7,7 +7,7 @@
 // during the load, so the tables they keep are recomputed at the end.
 import { closeSync, fsyncSync, openSync } from 'node:fs'
 import type Database from 'better-sqlite3'
-import { openDatabase, refreshDerivedTables } from './database.js'
+import { dropSchemaObject, openDatabase, refreshDerivedTables } from './database.js'
 import { SESSION_COLUMNS, SESSION_ROW_WIDTH } from './sessions-store.js'
 
 export interface BulkLoad {
@@ -65,8 +65,7 @@ export const openBulkLoad = (path: string): BulkLoad => {
   const dropped = db.prepare<[], SchemaObject>(`SELECT type, name, sql FROM sqlite_master AS o WHERE sql IS NOT NULL AND (type = 'trigger'
     OR (type = 'index' AND NOT EXISTS (SELECT 1 FROM pragma_index_list(o.tbl_name) AS i WHERE i.name = o.name AND i.partial))) ORDER BY rowid`).all()
   db.exec('BEGIN')
-  // type is 'index' or 'trigger': DROP INDEX, DROP TRIGGER.
-  for (const o of dropped) db.exec(`DROP ${o.type.toUpperCase()} "${o.name.replace(/"/g, '""')}"`)
+  for (const o of dropped) dropSchemaObject(db, o)
   const insertAgent = db.prepare('INSERT INTO agents (agent_id, agent_name, agent_version) VALUES (?, ?, ?)')
   const insertMany = db.prepare(INSERT_SESSIONS + placeholders(ROWS_PER_STATEMENT))
   const insertOne = db.prepare(INSERT_SESSIONS + placeholders(1))

@@ -138,6 +138,13 @@ export const withoutCountTriggers = (db: Database.Database, write: () => void): 
   db.exec(COUNTS_TRIGGERS_SQL)
 }
 
+// Drops an index or a trigger by its name as sqlite_master has it (type is
+// 'index' or 'trigger': DROP INDEX, DROP TRIGGER): for a bulk load
+// (src/store/bulk-load.ts) and an upgrade.
+export const dropSchemaObject = (db: Database.Database, { type, name }: { type: string, name: string }): void => {
+  db.exec(`DROP ${type.toUpperCase()} "${name.replace(/"/g, '""')}"`)
+}
+
 // A sessions table of versions 1 to 3 (session_id its primary key) becomes
 // version 4's: its indexes and triggers dropped, its rows copied in their
 // order (the columns of version 2 null where it has none, as ADD COLUMN
@@ -145,8 +152,7 @@ export const withoutCountTriggers = (db: Database.Database, write: () => void): 
 // not the new one, keeps the new table's text exactly SESSIONS_TABLE_V4_SQL.
 const moveToV4Table = (db: Database.Database): void => {
   const dependents = db.prepare<[], { type: string, name: string }>("SELECT type, name FROM sqlite_master WHERE tbl_name = 'sessions' AND sql IS NOT NULL AND type IN ('index', 'trigger')").all()
-  // type is 'index' or 'trigger': DROP INDEX, DROP TRIGGER.
-  for (const o of dependents) db.exec(`DROP ${o.type.toUpperCase()} "${o.name}"`)
+  for (const o of dependents) dropSchemaObject(db, o)
   const columns = db.prepare<[], string>("SELECT name FROM pragma_table_info('sessions')").pluck().all().join(', ')
   db.exec(`ALTER TABLE sessions RENAME TO sessions_before_v4;
     ${SESSIONS_TABLE_V4_SQL}
@@ -270,10 +276,22 @@ const objectsCreatedBy = (sql: string): string => {
 }
 // A file of a version, with the seeding table or from before it.
 const objectsOfVersion = (sql: string): string[] => [objectsCreatedBy(sql + SEEDING_SQL), objectsCreatedBy(sql)]
-const EXPECTED_OBJECTS = objectsOfVersion(SCHEMA_SQL)
-// Files of these versions are upgraded in place.
-const UPGRADABLE_VERSIONS = new Map([[1, objectsOfVersion(SCHEMA_V1_SQL)], [2, objectsOfVersion(SCHEMA_V2_SQL)], [3, objectsOfVersion(SCHEMA_V3_SQL)]])
-const UPGRADABLE_OBJECTS = [...UPGRADABLE_VERSIONS.values()].flat()
+interface KnownSchemas {
+  expected: string[]
+  // Files of these versions are upgraded in place.
+  upgradable: Map<number, string[]>
+  anyUpgradable: string[]
+}
+// Made on the first file classified, not at import: eight in-memory
+// databases (about 4 ms) that a start on the default in-memory data never needs.
+let knownSchemas: KnownSchemas | undefined
+const schemasKnown = (): KnownSchemas => {
+  if (knownSchemas === undefined) {
+    const upgradable = new Map([[1, objectsOfVersion(SCHEMA_V1_SQL)], [2, objectsOfVersion(SCHEMA_V2_SQL)], [3, objectsOfVersion(SCHEMA_V3_SQL)]])
+    knownSchemas = { expected: objectsOfVersion(SCHEMA_SQL), upgradable, anyUpgradable: [...upgradable.values()].flat() }
+  }
+  return knownSchemas
+}
 
 // 'old': ours, of an earlier version, upgraded in place.
 type Kind = 'new' | 'ours' | 'old' | 'unmarked'
@@ -286,15 +304,17 @@ const classify = (db: Database.Database, path: string, trusted: boolean): Kind =
   const objects = objectsOf(db)
   const check = trusted ? 'ok' : db.pragma('quick_check', { simple: true }) as string
   if (check !== 'ok') refuse(path, `a damaged SQLite database (quick_check: ${check.split('\n')[0]!}); restore it from a copy, or delete it to start from the seeded data, or ${REMEDY}`)
-  const exact = EXPECTED_OBJECTS.includes(JSON.stringify(objects))
+  const known = schemasKnown()
+  const found = JSON.stringify(objects)
+  const exact = known.expected.includes(found)
   if (applicationId === APPLICATION_ID) {
-    if (UPGRADABLE_VERSIONS.get(version)?.includes(JSON.stringify(objects)) === true) return 'old'
+    if (known.upgradable.get(version)?.includes(found) === true) return 'old'
     if (version !== SCHEMA_VERSION) refuse(path, `written by another version of meibel-mock (schema version ${version}, this one uses ${SCHEMA_VERSION}); use that version or ${REMEDY}`)
     if (!exact) refuse(path, `a meibel-mock database whose tables were changed; delete it to start from the seeded data, or ${REMEDY}`)
     return 'ours'
   }
   if (applicationId === 0 && version === 0 && objects.length === 0) return 'new'
-  if (applicationId === 0 && version === 0 && (exact || UPGRADABLE_OBJECTS.includes(JSON.stringify(objects)))) return 'unmarked'
+  if (applicationId === 0 && version === 0 && (exact || known.anyUpgradable.includes(found))) return 'unmarked'
   const tables = objects.filter((o) => o.type === 'table').map((o) => o.name)
   return refuse(path, `another application's database (application_id ${applicationId}, user_version ${version}, tables: ${tables.join(', ') || 'none'}), left unchanged; ${REMEDY}`)
 }

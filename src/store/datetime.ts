@@ -43,13 +43,14 @@ const pad = (n: number, width: number): string => String(n).padStart(width, '0')
 // each, 0.10 s with these.
 const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => pad(n, 2))
 const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => pad(n, 3))
-const DAY_US = 86_400_000_000
+const DAY_MS = 86_400_000
+const DAY_US = DAY_MS * 1000
 const DAY_PREFIXES = 4096
 const dayPrefixes = new Map<number, string>()
 const dayPrefix = (day: number): string => {
   let prefix = dayPrefixes.get(day)
   if (prefix === undefined) {
-    const d = new Date(day * 86_400_000)
+    const d = new Date(day * DAY_MS)
     prefix = `${pad(d.getUTCFullYear(), 4)}-${TWO_DIGITS[d.getUTCMonth() + 1]!}-${TWO_DIGITS[d.getUTCDate()]!}T`
     if (dayPrefixes.size >= DAY_PREFIXES) dayPrefixes.clear()
     dayPrefixes.set(day, prefix)
