@@ -1,6 +1,7 @@
 // The ring of the last N requests within a byte budget (through the control
 // API: test/admin/requests.test.ts; over real HTTP: test/journal/secret-headers.test.ts).
 import t from 'tap'
+import fc from 'fast-check'
 import type { FastifyRequest } from 'fastify'
 import { makeJournal, MASK, MAX_HEADER_VALUE, maskSecretHeaders, SECRET_HEADERS, truncatedValue } from '../../src/journal/request-journal.js'
 
@@ -107,4 +108,78 @@ t.test('the byte budget: the oldest entries go first once the kept strings add u
   for (let i = 0; i < 3; i++) truncated.record(request(`/v2/x?${i}`, { headers: { 'x-long': 'x'.repeat(2000) } } as Partial<FastifyRequest>), 200, 1)
   t.same(truncated.list({}).data.map((e) => e.id), [2, 3], 'a cut value counts as cut')
   t.equal(makeJournal(1).maxBytes, Infinity, 'without a budget only the size bounds it')
+})
+
+// A plain model of the journal: every entry kept as an object, the oldest
+// dropped while over the size or the budget.
+interface Sent { method: string, url: string, agentId: string | null, fault: string | null, headers: Record<string, string | string[]>, status: number | null, latencyMs: number }
+const modelBytes = (e: Sent): number => e.url.length + e.method.length + (e.agentId?.length ?? 0) + (e.fault?.length ?? 0) +
+  Object.entries(e.headers).reduce((n, [name, v]) => n + name.length + (typeof v === 'string' ? v.length : v.reduce((m, x) => m + x.length, 0)), 0)
+
+t.test('whatever is recorded, cleared and reset, the journal shows what a plain list of its entries would', async (t) => {
+  // Node's URLs and header values are latin1, without newlines or NULs; an
+  // agent_id (decoded) and a fault are any UTF-16, lone surrogates too.
+  const latin1 = (maxLength: number) => fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength })
+  const anyText = fc.option(fc.string({ unit: 'binary', maxLength: 8 }), { nil: null })
+  const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/)
+  const sent = fc.record({
+    method: fc.constantFrom('GET', 'POST', 'DELETE'),
+    url: latin1(300).map((u) => `/v2/${u}`),
+    agentId: anyText.map((a) => a === '' ? null : a),
+    fault: anyText,
+    headers: fc.dictionary(name, fc.oneof(latin1(1200), fc.array(latin1(40), { minLength: 1, maxLength: 3 })), { maxKeys: 6 }),
+    status: fc.option(fc.integer({ min: 100, max: 599 }), { nil: null }),
+    latencyMs: fc.double({ min: 0, max: 1e4, noNaN: true })
+  })
+  const step = fc.oneof({ weight: 20, arbitrary: sent }, fc.constant('clear' as const), fc.constant('reset' as const))
+  t.doesNotThrow(() => fc.assert(fc.property(
+    fc.integer({ min: 1, max: 12 }), fc.option(fc.integer({ min: 0, max: 3000 }), { nil: undefined }), fc.integer({ min: 8, max: 4096 }),
+    fc.array(step, { maxLength: 60 }),
+    (size, maxBytes, maxArena, steps) => {
+      const journal = makeJournal(size, maxBytes, maxArena)
+      let model: Array<Sent & { id: number, bytes: number }> = []
+      let id = 0
+      for (const s of steps) {
+        if (s === 'clear') {
+          const kept = journal.list({}).total
+          if (journal.clear() !== kept || kept > model.length) throw new Error('clear counts what was kept')
+          model = []
+          continue
+        }
+        if (s === 'reset') { journal.reset(); model = []; id = 0; continue }
+        const headers = Object.fromEntries(Object.entries(s.headers).map(([n, v]) => [n, typeof v === 'string' ? truncatedValue(v) : v.map(truncatedValue)]))
+        const params = s.agentId === null ? {} : { agent_id: s.agentId }
+        journal.record(request(s.url, { method: s.method, is404: false, params, faultId: s.fault, headers: s.headers } as Partial<FastifyRequest>), s.status, s.latencyMs)
+        model.push({ ...s, headers, id: ++id, bytes: modelBytes({ ...s, headers }) })
+        if (model.length > size) model.shift()
+        while (model.reduce((n, e) => n + e.bytes, 0) > (maxBytes ?? Infinity)) model.shift()
+      }
+      const shown = journal.list({}).data
+      // The arena's bound (maxArena bytes of UTF-16) may drop the oldest
+      // earlier than the model: what is shown is the model's newest entries.
+      const expected = model.slice(model.length - shown.length)
+      const seen = shown.map((e) => ({ id: e.id, method: e.method, path: e.path, agentId: e.agent_id, fault: e.fault, headers: e.headers, status: e.status }))
+      const wanted = expected.map((e) => ({
+        id: e.id, method: e.method, path: e.url.split('?')[0], agentId: e.agentId, fault: e.fault, headers: maskSecretHeaders(e.headers), status: e.status
+      }))
+      if (JSON.stringify(seen) !== JSON.stringify(wanted)) throw new Error(`shown ${JSON.stringify(seen)}\nwanted ${JSON.stringify(wanted)}`)
+      if (shown.some((e, i) => e.latency_ms !== Math.round(expected[i]!.latencyMs * 1000) / 1000)) throw new Error('latency kept')
+      // Only an entry over what the arena holds at most is ever dropped early.
+      const arenaBytes = (e: Sent): number => 2 * ((e.agentId ?? '').length + (e.fault ?? '').length + e.method.length + 1 + e.url.length +
+        Object.entries(e.headers).reduce((n, [k, v]) => n + (typeof v === 'string' ? 2 + k.length + v.length : v.reduce((m, x) => m + 3 + k.length + x.length, 0)), 0))
+      const keptBytes = expected.reduce((n, e) => n + arenaBytes(e), 0)
+      if (shown.length < model.length && keptBytes + arenaBytes(model[model.length - shown.length - 1]!) <= maxArena) throw new Error('dropped while the arena had room')
+    }
+  ), { numRuns: 300 }))
+})
+
+t.test('the arena grows, moves its entries and keeps them as they were', async (t) => {
+  const journal = makeJournal(50)
+  const header = (i: number): string => `${i}`.padStart(900, '.')
+  for (let i = 0; i < 400; i++) journal.record(request(`/v2/x?i=${i}`, { headers: { 'x-a': header(i), 'x-b': [header(i + 1), 'é'] } } as Partial<FastifyRequest>), 200, i)
+  const shown = journal.list({}).data
+  t.same(shown.map((e) => e.id), Array.from({ length: 50 }, (_, i) => 351 + i), 'the last 50')
+  t.same(shown[49]!.headers, { 'x-a': header(399), 'x-b': [header(400), 'é'] })
+  t.same(shown[0]!.query, { i: '350' })
+  t.equal(shown[49]!.latency_ms, 399)
 })
