@@ -29,7 +29,8 @@ const EMPTY_LIST = Buffer.from(sessionListBody([], 0))
 
 // A list without limit is read from the store and written in chunks of this
 // many sessions, so its memory stays flat whatever its size; one whose
-// sessions add up to at most this many bytes is sent (and kept) whole.
+// sessions add up to at most this many bytes is sent whole (and kept, when
+// the answer cache keeps one that large: src/routes/answer-cache.ts).
 const STREAM_CHUNK_SESSIONS = 256
 const WHOLE_BYTES = 256 * 1024
 
@@ -90,36 +91,46 @@ export const listSessionsRoute: FastifyPluginAsync<EmulatedRouteOptions> = async
   const cache = makeAnswerCache()
   // Kept only when the read saw the data `asOf` names: a live clock may have
   // moved between the token and the read (which then names a later instant).
-  const keep = (key: string, asOf: string, body: Buffer): void => {
-    if (store.version() === asOf) cache.set(key, asOf, body)
-  }
+  const keep = (key: string, asOf: string, body: string): Buffer =>
+    store.version() === asOf ? cache.keep(key, asOf, body) : Buffer.from(body)
   // The cache's entry for a query, and the token it is looked up (and kept) under.
   const lookUp = (query: ListQuery): { key: string, asOf: string, kept: Buffer | undefined } => {
     const key = answerKey(query)
     const asOf = store.version()
     return { key, asOf, kept: cache.get(key, asOf) }
   }
+  // A kept answer is a view of the cache's block, which later answers
+  // overwrite (src/routes/answer-cache.ts). It goes to a socket with nothing
+  // waiting (else a copy goes); Node has handed it to the kernel by the time
+  // the send returns, unless the socket took only part, and then the cache
+  // leaves the block to that socket and starts a new one. Fastify's inject
+  // (light-my-request) copies what is written, and its socket drops it.
+  const send = (reply: FastifyReply, body: Buffer): FastifyReply => {
+    if (!cache.holds(body) || (reply.raw as { isLightMyRequest?: boolean }).isLightMyRequest === true) return sendJsonBytes(reply, body)
+    const socket = reply.raw.socket
+    if (socket === null || socket.writableLength !== 0) return sendJsonBytes(reply, Buffer.from(body))
+    sendJsonBytes(reply, body)
+    if (!reply.raw.writableEnded || reply.raw.writableLength !== 0) cache.retire()
+    return reply
+  }
   // The body from the cache, else from the store (then kept).
   const page = (query: ListQuery): Buffer => {
     const { key, asOf, kept } = lookUp(query)
     if (kept !== undefined) return kept
     const { sessions, total } = store.listSessions(query)
-    const body = Buffer.from(sessionListBody(sessions, total))
-    keep(key, asOf, body)
-    return body
+    return keep(key, asOf, sessionListBody(sessions, total))
   }
   const unlimited = (reply: FastifyReply, query: ListQuery): FastifyReply => {
     const { key, asOf, kept } = lookUp(query)
-    if (kept !== undefined) return sendJsonBytes(reply, kept)
+    if (kept !== undefined) return send(reply, kept)
     const stream = store.streamSessions(query)
     if (stream.bytes > WHOLE_BYTES) {
       // Starlette sends a content-length, which the store's byte count gives up front.
       return setJsonHeaders(reply, listBodyLength(stream.count, stream.bytes, stream.total)).send(listBodyStream(stream))
     }
-    const body = Buffer.from(sessionListBody(stream.next(stream.count), stream.total))
+    const body = keep(key, asOf, sessionListBody(stream.next(stream.count), stream.total))
     stream.close()
-    keep(key, asOf, body)
-    return sendJsonBytes(reply, body)
+    return send(reply, body)
   }
   const validateQuery = compileQueryValidator(ListSessionsQuerySchema, strict ? { literals: { sort_by: SORT_FIELDS, status: SESSION_STATUSES } } : {})
   app.withTypeProvider<TypeBoxTypeProvider>().route({
@@ -145,7 +156,7 @@ export const listSessionsRoute: FastifyPluginAsync<EmulatedRouteOptions> = async
       // The body is the stored sessions' bytes in the envelope (src/schemas/serialize.ts).
       if (request.agentScope !== null && !request.agentScope.has(agentId)) return sendJsonBytes(reply, EMPTY_LIST)
       const query = toListQuery(agentId, request.query)
-      return query.limit === null ? unlimited(reply, query) : sendJsonBytes(reply, page(query))
+      return query.limit === null ? unlimited(reply, query) : send(reply, page(query))
     }
   })
 }

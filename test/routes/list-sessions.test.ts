@@ -7,7 +7,8 @@ import { request } from 'node:http'
 import { connect, type AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../src/config.js'
-import { GOLDEN_FIXTURES, KEY, S2, build } from '../helper.js'
+import { MAX_CLOCK_SPEED } from '../../src/schemas/admin.js'
+import { GOLDEN_FIXTURES, KEY, S2, S3, build } from '../helper.js'
 
 // A request, then the exact status, the headers that matter and the body
 // bytes the real service sends, as literal data written from the fidelity
@@ -152,6 +153,18 @@ t.test('answers kept as bytes: the same bytes again, and a write is visible to t
   t.equal(await get('limit=20&status=RUNNING'), first, 'and so is the delete')
   const scoped = await build(t, { fixturesDir: GOLDEN_FIXTURES, apiKeys: null, apiKeysFile: null })
   t.equal((await scoped.inject({ url: '/v2/agents/a1/sessions?limit=20&status=RUNNING', headers: KEY })).body, first)
+})
+
+t.test('with a live clock the data moves between the token and the read: the answer is sent and not kept', async (t) => {
+  // A million emulated seconds a second: the instant moves while the page is read.
+  const app = await build(t, { fixturesDir: GOLDEN_FIXTURES, clock: 'live', clockSpeed: MAX_CLOCK_SPEED })
+  // Sessions the clock starts meanwhile are newer: the oldest failed one stays s3.
+  const url = '/v2/agents/a1/sessions?limit=1&status=FAILED&sort_order=asc'
+  for (let i = 0; i < 3; i++) {
+    const res = await app.inject({ url, headers: KEY })
+    t.ok(res.body.startsWith(`{"data":[${S3}],"total":`), `request ${i + 1}: the page as read`)
+    t.type((JSON.parse(res.body) as { total: unknown }).total, 'number')
+  }
 })
 
 t.test('a key scoped to other agents gets the empty list, also once the agent\'s answer is kept', async (t) => {
