@@ -21,37 +21,33 @@ import { setFlagsFromString } from 'node:v8'
 import { Script } from 'node:vm'
 
 // The emulator's heap, unless the user chose one with V8 flags of their
-// own (README "Performance": peak RSS). V8 collects the old generation once
-// it has grown to as much as four times what the last collection left; the
-// emulator keeps about 20 MiB live, and what outlives a few requests (the
-// journal's entries, answers kept a while) is soon garbage, so under load
-// that room only holds garbage. Twice what was live: under `npm run bench`
-// the peak fell from 169 to 132-137 MiB, and a million sessions' seed from
-// about 500 to 400 MiB, with the same throughput per CPU-second in every
-// scenario and the same seed time. 1.3 times peaked at 124 MiB but cost up
-// to 7 % of the page queries' throughput; a young generation held under
-// V8's 16 MiB a semi-space (8 MiB: up to 9 %, 4 MiB: up to 20 %) cost more.
-// It is set once the bundle's top level has run. Any V8 flag changed at run
-// time makes the flags another set, for V8's code caches: set before the
-// bundle is compiled, it made every Node.js module the bundle then loads
-// (http, net, stream, ...) compile from source instead of from Node's own
-// cache, 10 ms more of a cold start. The bundle's cache is written with the
-// flag at V8's default again, as it was when the cache was read. (Node warns
-// that a V8 flag set after start may do anything or nothing; V8 reads this
-// one only when it sets the old generation's next limit, after a full
-// collection, so from the first one on it acts as if it had been given on
-// the command line.)
+// own (README "Performance": peak RSS).
+// - The young generation: V8 doubles it (up to 16 MiB a semi-space) each
+//   time as much as it holds has outlived a collection since the last
+//   doubling, so a long run under load ends at the largest, 32 MiB in all,
+//   though what outlives a collection is only the requests in flight (the
+//   journal and the answer cache keep no object of a request's).
+//   --semi-space-growth-factor=1 keeps it at V8's first size, 1 MiB a
+//   semi-space, as V8's memory reducer leaves it after a few idle seconds
+//   anyway: set only after the start, the start had already doubled it
+//   twice, and the first idle spell then shrank it for good.
+// - The old generation: V8 collects it once it has grown to as much as four
+//   times what the last collection left; the emulator keeps about 20 MiB
+//   live, and what outlives a few requests (answers kept a while) is soon
+//   garbage, so under load that room only holds garbage. 1.2 times what was
+//   live (--heap-growing-percent=20; V8 adds at least 8 MiB).
+// Both are set before the bundle is compiled, and its code cache is written
+// under them: V8 takes a cache only under the flags it was made with. Node's
+// own modules that the bundle loads (http, net, stream, ...) then compile
+// from source instead of from Node's cache, made under V8's defaults: about
+// 10 ms of a cold start.
 const HEAP_FLAGS = /--(max-old-space-size|max-semi-space-size|min-semi-space-size|semi-space-growth-factor|heap-growing-percent)\b/
-const HEAP_GROWING_PERCENT = 100
+const HEAP_SETTINGS = { 'heap-growing-percent': 20, 'semi-space-growth-factor': 1 }
 // V8 takes `_` for `-` in a flag's name.
 const namesHeap = (flags) => HEAP_FLAGS.test(flags.replaceAll('_', '-'))
-const growingPercent = process.execArgv.some(namesHeap) || namesHeap(process.env.NODE_OPTIONS ?? '')
-  ? null
-  : HEAP_GROWING_PERCENT
-const V8_GROWING_PERCENT = 0 // V8's default: its own factor
-// Nothing when the user chose the heap.
-const setGrowingPercent = (percent) => {
-  if (growingPercent !== null) setFlagsFromString(`--heap-growing-percent=${percent}`)
+const heapSet = !(process.execArgv.some(namesHeap) || namesHeap(process.env.NODE_OPTIONS ?? ''))
+if (heapSet) {
+  for (const [flag, value] of Object.entries(HEAP_SETTINGS)) setFlagsFromString(`--${flag}=${value}`)
 }
 
 const bundle = fileURLToPath(new URL('./cli.cjs', import.meta.url))
@@ -75,7 +71,6 @@ const script = new Script(
 )
 const module = { exports: {} }
 script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle), import.meta.url)
-setGrowingPercent(growingPercent)
 
 // The build's trial start (scripts/bundle.mjs) runs this file with an IPC
 // channel and asks for the cache once its requests are answered; a test
@@ -84,15 +79,12 @@ setGrowingPercent(growingPercent)
 if (process.send !== undefined) {
   process.on('message', (message) => {
     if (message?.meibelMockCodeCache === 'write') {
-      setGrowingPercent(V8_GROWING_PERCENT)
-      const cache = script.createCachedData()
-      setGrowingPercent(growingPercent)
-      writeFileSync(cacheFile, cache)
+      writeFileSync(cacheFile, script.createCachedData())
       process.send({ meibelMockCodeCache: 'written' })
     } else if (message?.meibelMockCodeCache === 'status') {
       process.send({ meibelMockCodeCache: script.cachedDataRejected === false ? 'used' : 'not used' })
     } else if (message?.meibelMockHeap === 'status') {
-      process.send({ meibelMockHeap: { growingPercent } })
+      process.send({ meibelMockHeap: heapSet ? HEAP_SETTINGS : null })
     }
   })
   process.channel?.unref()
