@@ -195,11 +195,12 @@ export const makeJournal = (size: number, maxBytes = Infinity, maxArenaBytes = M
   }
   // Room for n more bytes at the tail (n at most the largest arena): the kept
   // entries moved to the start of the arena, or of one twice its size once
-  // they fill half of it. At the largest arena, the oldest go until it fits.
+  // they fill three quarters of it. At the largest arena, the oldest go until
+  // it fits.
   const reserve = (n: number): number => {
     if (tail + n > arena.length) {
       let capacity = Math.max(arena.length, Math.min(FIRST_ARENA_BYTES, maxArenaBytes))
-      while (live + n > capacity / 2 && capacity < maxArenaBytes) capacity = Math.min(capacity * 2, maxArenaBytes)
+      while (live + n > capacity * 0.75 && capacity < maxArenaBytes) capacity = Math.min(capacity * 2, maxArenaBytes)
       // eslint-disable-next-line no-unmodified-loop-condition -- dropFirst lowers `live` and raises `first`
       while (live + n > capacity && first < recorded) dropFirst()
       const next = capacity === arena.length ? arena : Buffer.allocUnsafeSlow(capacity)
