@@ -45,10 +45,10 @@ export interface AnswerCacheLimits {
   maxBytes: number
 }
 
-// About 200 default pages of 20 sessions (10 KB each), 2 MiB: a bound on
-// memory, not a working set. An answer over a sixteenth of the block (128
-// KiB) is not kept at all.
-const ANSWER_CACHE_LIMITS: AnswerCacheLimits = { maxEntries: 1024, maxBytes: 2 * 1024 * 1024 }
+// About 100 default pages of 20 sessions (10 KB each), 1 MiB: a bound on
+// memory, not a working set (README "Performance": peak RSS). An answer over
+// a sixteenth of the block (64 KiB) is not kept at all.
+const ANSWER_CACHE_LIMITS: AnswerCacheLimits = { maxEntries: 1024, maxBytes: 1024 * 1024 }
 const FIRST_BLOCK_BYTES = 64 * 1024
 
 // Lengths make every field's boundary unambiguous (an agent_id or a status

@@ -41,9 +41,9 @@ t.test('bounded by entries and by its block: the oldest goes first; large answer
   t.equal(byBytes.get('a', 'v'), undefined, 'the oldest went')
   t.same(byBytes.get('k0', 'v'), Buffer.from(text(100, '0')), 'the newest are whole')
   const defaults = makeAnswerCache()
-  defaults.keep('k', 'v', text(128 * 1024))
-  t.equal(defaults.size, 1, 'the default block keeps a 128 KiB answer')
-  defaults.keep('l', 'v', text(128 * 1024 + 1))
+  defaults.keep('k', 'v', text(64 * 1024))
+  t.equal(defaults.size, 1, 'the default block keeps a 64 KiB answer')
+  defaults.keep('l', 'v', text(64 * 1024 + 1))
   t.equal(defaults.size, 1, 'but not a larger one')
 })
 
@@ -60,6 +60,8 @@ t.test('the block starts at 64 KiB and doubles when full, up to the bound; what 
   t.equal(cache.get('m399', 'v')!.buffer.byteLength, 256 * 1024, 'never past the bound: from then on a ring')
   t.same(cache.get('m399', 'v'), Buffer.from(text(1000, '9')))
   t.ok(cache.bytes <= 256 * 1024)
+  const large = makeAnswerCache({ maxEntries: 10, maxBytes: 4 * 1024 * 1024 })
+  t.equal(large.keep('big', 'v', text(200 * 1024)).buffer.byteLength, 256 * 1024, 'a first answer over 64 KiB: a first block that holds it')
 })
 
 t.test('retired: every entry dropped, and the next answers in a new block, the old one left as it was', async (t) => {
