@@ -75,7 +75,7 @@ const heapStatus = async (t: Test, execArgv: string[], nodeOptions?: string): Pr
 
 t.test('the CLI sets the heap\'s growth unless the user chose heap flags', async (t) => {
   await ensureBuilt()
-  const ours = { 'heap-growing-percent': 20, 'semi-space-growth-factor': 1 }
+  const ours = { 'heap-growing-percent': 20, 'semi-space-growth-factor': 1, youngSemiSpace: 2 * 1024 * 1024 }
   t.same(await heapStatus(t, []), ours, 'a plain start: 1.2 times what was live, and no larger young generation')
   t.same(await heapStatus(t, ['--max-old-space-size=512']), null, 'a heap flag on the command line: V8 as the user set it')
   t.same(await heapStatus(t, [], '--max-semi-space-size=8'), null, 'a heap flag in NODE_OPTIONS: V8 as the user set it')
