@@ -78,10 +78,11 @@ script.runInThisContext()(module.exports, createRequire(bundle), module, bundle,
 // would grow the young generation. (Node warns that a V8 flag set after start
 // may do anything or nothing; this one acts as if given on the command line.)
 const YOUNG_SEMI_SPACE = 2 * 1024 * 1024
+const V8_GROWTH_FACTOR = 2 // V8's default: twice the size each time
 let youngGrows = false
 const steerYoungTo = (grows) => {
   youngGrows = grows
-  setFlagsFromString(`--semi-space-growth-factor=${grows ? 2 : HEAP_SETTINGS['semi-space-growth-factor']}`)
+  setFlagsFromString(`--semi-space-growth-factor=${grows ? V8_GROWTH_FACTOR : HEAP_SETTINGS['semi-space-growth-factor']}`)
 }
 const steerYoung = () => {
   const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')

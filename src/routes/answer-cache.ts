@@ -20,9 +20,11 @@
 // Buffer each: a Buffer kept a while outlived young-generation collections,
 // and once dropped its memory waited for a full one (README "Performance":
 // peak RSS). A view is sent as it is, so its bytes must not be overwritten
-// while a socket may still read them: list-sessions.ts retires the block
-// (the cache starts a new one, and the old goes once nothing uses it) when
-// a send leaves bytes waiting.
+// while a socket may still read them: sendAnswer retires the block (the
+// cache starts a new one, and the old goes once nothing uses it) when a send
+// leaves bytes waiting.
+import type { FastifyReply } from 'fastify'
+import { sendJsonBytes } from '../fastapi/json-reply.js'
 import type { ListQuery } from '../store/sessions-store.js'
 
 export interface AnswerCache {
@@ -123,4 +125,19 @@ export const makeAnswerCache = ({ maxEntries, maxBytes }: AnswerCacheLimits = AN
     get size () { return entries.size },
     get bytes () { return bytes }
   }
+}
+
+// Sends an answer, kept or not. A kept one is a view of the cache's block,
+// which later answers overwrite: it goes to a socket with nothing waiting
+// (else a copy goes); Node has handed it to the kernel by the time the send
+// returns, unless the socket took only part, and then the cache leaves the
+// block to that socket and starts a new one. Fastify's inject
+// (light-my-request) copies what is written, and its socket drops it.
+export const sendAnswer = (cache: AnswerCache, reply: FastifyReply, body: Buffer): FastifyReply => {
+  if (!cache.holds(body) || (reply.raw as { isLightMyRequest?: boolean }).isLightMyRequest === true) return sendJsonBytes(reply, body)
+  const socket = reply.raw.socket
+  if (socket === null || socket.writableLength !== 0) return sendJsonBytes(reply, Buffer.from(body))
+  sendJsonBytes(reply, body)
+  if (!reply.raw.writableEnded || reply.raw.writableLength !== 0) cache.retire()
+  return reply
 }

@@ -13,7 +13,7 @@ import {
 } from '../schemas/list-sessions.js'
 import { sessionListBody } from '../schemas/serialize.js'
 import type { ListQuery, SessionStream } from '../store/sessions-store.js'
-import { answerKey, makeAnswerCache } from './answer-cache.js'
+import { answerKey, makeAnswerCache, sendAnswer } from './answer-cache.js'
 import type { EmulatedRouteOptions } from './operation.js'
 
 // The operation's responses, as the spec lists them.
@@ -99,20 +99,7 @@ export const listSessionsRoute: FastifyPluginAsync<EmulatedRouteOptions> = async
     const asOf = store.version()
     return { key, asOf, kept: cache.get(key, asOf) }
   }
-  // A kept answer is a view of the cache's block, which later answers
-  // overwrite (src/routes/answer-cache.ts). It goes to a socket with nothing
-  // waiting (else a copy goes); Node has handed it to the kernel by the time
-  // the send returns, unless the socket took only part, and then the cache
-  // leaves the block to that socket and starts a new one. Fastify's inject
-  // (light-my-request) copies what is written, and its socket drops it.
-  const send = (reply: FastifyReply, body: Buffer): FastifyReply => {
-    if (!cache.holds(body) || (reply.raw as { isLightMyRequest?: boolean }).isLightMyRequest === true) return sendJsonBytes(reply, body)
-    const socket = reply.raw.socket
-    if (socket === null || socket.writableLength !== 0) return sendJsonBytes(reply, Buffer.from(body))
-    sendJsonBytes(reply, body)
-    if (!reply.raw.writableEnded || reply.raw.writableLength !== 0) cache.retire()
-    return reply
-  }
+  const send = (reply: FastifyReply, body: Buffer): FastifyReply => sendAnswer(cache, reply, body)
   // The body from the cache, else from the store (then kept).
   const page = (query: ListQuery): Buffer => {
     const { key, asOf, kept } = lookUp(query)
