@@ -3,11 +3,9 @@
 // Each agent draws from its own stream (seed + agent_id), so adding an agent
 // to the fixtures does not change the sessions of the others.
 import type { Faker, Randomizer } from '@faker-js/faker'
-// The English-only entry point loads in a fifth of the time of the package
-// index (which loads every locale); its instance is only used as a template.
-import { faker as englishTemplate } from '@faker-js/faker/locale/en'
 import type { SessionStatus } from '../schemas/list-sessions.js'
 import type { AgentRecord, SessionRecord } from '../schemas/records.js'
+import { englishTemplate } from './english-faker.js'
 import type { FixtureAgent } from './fixtures.js'
 
 // The pinned clock: every generated session lies before this instant.
@@ -18,9 +16,12 @@ export const SECOND_US = 1_000_000
 // A fresh instance with the English definitions (en + base): the same stream as
 // `new Faker({ locale: [en, base] })`, never the shared global instance. A
 // randomizer given draws the same numbers as faker's own, faster
-// (src/seed/mersenne.ts).
-const FakerClass = englishTemplate.constructor as new (options: { locale: Faker['rawDefinitions'], randomizer?: Randomizer }) => Faker
-export const newFaker = (randomizer?: Randomizer): Faker => new FakerClass({ locale: englishTemplate.rawDefinitions, randomizer })
+// (src/seed/fast-faker.ts).
+type FakerClass = new (options: { locale: Faker['rawDefinitions'], randomizer?: Randomizer }) => Faker
+export const newFaker = (randomizer?: Randomizer): Faker => {
+  const template = englishTemplate()
+  return new (template.constructor as FakerClass)({ locale: template.rawDefinitions, randomizer })
+}
 
 // FNV-1a: a stable 32-bit number from an agent id, for the per-agent stream.
 export const fnv1a = (text: string): number => {
@@ -141,9 +142,11 @@ export const generateSessions = (agents: readonly FixtureAgent[], seed: number, 
 const INSERT_STREAM = 0x61646d6e // "admn"
 
 export const makeSessionGenerator = (): ((seed: number, agent: AgentRecord, index: number, given: SessionOverrides) => SessionRecord) => {
-  // One instance, reseeded per record: never the global faker.
-  const faker = newFaker()
+  // One instance, reseeded per record: never the global faker. Made at the
+  // first record, so that a start loads no faker (src/seed/english-faker.ts).
+  let faker: Faker | undefined
   return (seed, agent, index, given) => {
+    faker ??= newFaker()
     faker.seed([seed, fnv1a(agent.agent_id), INSERT_STREAM, index])
     return makeSession(faker, agent, given)
   }

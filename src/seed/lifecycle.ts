@@ -216,14 +216,16 @@ export const makeLiveSessions = (store: SessionsStore, clock: Clock, agents: rea
   let syncedUs: number | null = null
   // Agents' sessions up to this instant are in the table.
   let spawnedUs = SPAWN_ORIGIN_US
-  const faker = newFaker()
+  // Made at the first spawned session (src/seed/english-faker.ts).
+  let faker: Faker | undefined
   const sync = (): number => {
     const nowUs = clock.nowUs()
     if (nowUs === syncedUs) return nowUs
     if (nowUs > spawnedUs) {
       const fromUs = spawnedUs
       spawnedUs = nowUs
-      const started = agents.flatMap((agent) => spawnedBetween(faker, seed, agent, fromUs, nowUs))
+      const spawner = (faker ??= newFaker())
+      const started = agents.flatMap((agent) => spawnedBetween(spawner, seed, agent, fromUs, nowUs))
       if (started.length > 0) store.insertSpawned(started)
     }
     store.finishDue(nowUs)
