@@ -2,6 +2,7 @@
 // so it runs after routing and before query validation (§3 ORDER).
 import type { FastifyReply, onRequestHookHandler } from 'fastify'
 import { API_KEY_CHALLENGE, INVALID_API_KEY_BODY, NOT_AUTHENTICATED_BODY } from './errors.js'
+import { isHeaderNamed } from './header-names.js'
 import { sendJsonBytes } from './json-reply.js'
 
 const API_KEY_HEADER = 'meibel-api-key'
@@ -23,7 +24,7 @@ declare module 'fastify' {
 // (Node joins duplicates with ", "), so read the raw list.
 const firstHeader = (rawHeaders: readonly string[], lowerName: string): string | undefined => {
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i]!.toLowerCase() === lowerName) return rawHeaders[i + 1]
+    if (isHeaderNamed(rawHeaders[i]!, lowerName)) return rawHeaders[i + 1]
   }
   return undefined
 }

@@ -6,6 +6,7 @@
 import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyServerFactory } from 'fastify'
+import { isHeaderNamed } from './header-names.js'
 
 // §13.4: what uvicorn writes for a request h11 refuses (send_400_response):
 // no date, no length (the body ends with the connection), the same bytes for
@@ -26,9 +27,9 @@ const h11Refuses = (req: IncomingMessage): boolean => {
   let hosts = 0
   const encodings: string[] = []
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i]!.toLowerCase()
-    if (name === 'host') hosts++
-    else if (name === 'transfer-encoding') encodings.push(req.rawHeaders[i + 1]!)
+    const name = req.rawHeaders[i]!
+    if (isHeaderNamed(name, 'host')) hosts++
+    else if (isHeaderNamed(name, 'transfer-encoding')) encodings.push(req.rawHeaders[i + 1]!)
   }
   // h11 speaks HTTP/1.x only (Node takes a request line without a version as 0.9);
   // "Missing mandatory Host: header" (HTTP/1.1 only), "Found multiple Host: headers".

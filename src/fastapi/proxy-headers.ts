@@ -4,6 +4,7 @@
 // with (docs/fidelity.md §14). The client address it also takes from
 // X-Forwarded-For shows in no answer of the emulator, so it is not read.
 import { isIP } from 'node:net'
+import { isHeaderNamed } from './header-names.js'
 
 // '*' trusts every client; a list, uvicorn's entries (addresses, networks
 // such as 10.0.0.0/8, or other literals); an empty list trusts none.
@@ -81,7 +82,7 @@ export const makeRequestScheme = (allowed: ForwardedAllowIps) => {
     if (!trusted(clientHost)) return 'http'
     let proto: string | undefined
     for (let i = 0; i < rawHeaders.length; i += 2) {
-      if (rawHeaders[i]!.toLowerCase() === 'x-forwarded-proto') proto = rawHeaders[i + 1]!
+      if (isHeaderNamed(rawHeaders[i]!, 'x-forwarded-proto')) proto = rawHeaders[i + 1]!
     }
     const value = proto?.trim()
     return value !== undefined && SCHEMES.has(value) ? value : 'http'
