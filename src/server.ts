@@ -16,6 +16,7 @@ import { makeFaultHook } from './faults/fault-hook.js'
 import { makeFaultRules, type FaultRules } from './faults/fault-rules.js'
 import { makeJournal, makeJournalHook, maskSecretHeaders, type Journal } from './journal/request-journal.js'
 import { lazyChildLogger } from './log/lazy-child-logger.js'
+import { stdoutDestination, type LineSink } from './log/stdout-destination.js'
 import { registerCors } from './plugins/cors.js'
 import { DOCS_PATH, registerOpenApi } from './plugins/openapi.js'
 import { healthRoutes } from './routes/health.js'
@@ -126,11 +127,9 @@ const apiKeyScopes = (config: Config): ApiKeyScopes | null => {
   return config.apiKeys === null ? null : scopesOwningAll(config.apiKeys)
 }
 
-interface LogStream { write: (line: string) => void }
-
 export interface BuildOptions {
-  // Where the logs go (default stdout); tests read them from here.
-  logStream?: LogStream
+  // Where the logs go (default stdout, src/log/stdout-destination.ts); tests read them from here.
+  logStream?: LineSink
   // Aborted when the shutdown deadline is reached (src/start.ts): pending
   // delays (Prefer: delay, a fault's delay_ms) end at once.
   deadline?: AbortSignal
@@ -164,7 +163,7 @@ declare module 'fastify' {
 // pay for it). The banner's fields are in its message already. Required,
 // not imported: the bundled CLI runs from a code cache, where V8 has no way
 // back to a dynamic import (scripts/cli-entry.mjs).
-const prettyLines = (out: LogStream, colorize: boolean): LogStream => {
+const prettyLines = (out: LineSink, colorize: boolean): LineSink => {
   const { prettyFactory } = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty')
   const pretty = prettyFactory({ colorize, ignore: 'pid,hostname,banner', translateTime: 'SYS:HH:MM:ss.l' })
   return { write: (line) => { out.write(pretty(line)) } }
@@ -193,14 +192,15 @@ export const buildServer = async (config: Config, { logStream, deadline, termina
   // FastAPI's router for requests no route takes (§3.2), with uvicorn's proxy headers (§14).
   const requestScheme = makeRequestScheme(config.forwardedAllowIps)
   const notFoundHandler = makeNotFoundHandler(EMULATED_ROUTES, (request) => requestScheme(request.raw.rawHeaders, request.raw.socket.remoteAddress))
+  const out = logStream ?? stdoutDestination()
   const stream = (config.logFormat ?? (terminal ? 'pretty' : 'json')) === 'pretty'
-    ? prettyLines(logStream ?? process.stdout, terminal && logStream === undefined)
-    : logStream
+    ? prettyLines(out, terminal && logStream === undefined)
+    : out
 
   const app = Fastify({
     logger: {
       level: config.logLevel,
-      ...(stream === undefined ? {} : { stream }),
+      stream,
       // At debug, each request is logged with its headers (what did my client
       // send?), the secret ones (API key, credentials, cookies) redacted as
       // in the journal.

@@ -162,6 +162,26 @@ t.test('started for real, the CLI answers List Sessions and exits 0 on SIGINT', 
   t.equal(cli.stderr(), '', 'nothing on stderr')
 })
 
+// Before the logs had a destination of their own (src/log/stdout-destination.ts),
+// the line logged on SIGTERM failed with EPIPE and pino's exit-time flush
+// retried it for ever: the process never exited.
+t.test('with nobody reading its stdout any more, the CLI still answers, and exits 0 on SIGTERM', async (t) => {
+  // At info, nothing is logged until the signal, whose line is the first to fail.
+  const cli = await startCli(t)
+  cli.child.stdout!.destroy()
+  const agent = new Agent({ keepAlive: false })
+  t.teardown(() => agent.destroy())
+  const list = await get(cli.port, agent, { id: 0, beforeSignal: true, headers: false, complete: false, body: '' }, `${PATH}?limit=2`)
+  t.equal(list.status, 200, 'List Sessions answers 200')
+  t.ok(isSessionList(list.body), 'with a session list')
+  cli.child.kill('SIGTERM')
+  let hang: NodeJS.Timeout | undefined
+  const exit = await Promise.race([cli.exited, new Promise<null>((resolve) => { hang = setTimeout(() => { resolve(null) }, 10_000) })])
+  clearTimeout(hang)
+  t.same(exit === null ? 'still running 10 s after SIGTERM' : { code: exit.code, signal: exit.signal }, { code: 0, signal: null }, 'exit code 0 on SIGTERM')
+  t.equal(cli.stderr(), '', 'nothing on stderr')
+})
+
 t.test('bad configuration: one line on stderr, exit 2, nothing listening', async (t) => {
   const badFixtures = mkdtempSync(join(tmpdir(), 'meibel-mock-bad-fixtures-'))
   t.teardown(() => rmSync(badFixtures, { recursive: true, force: true }))
