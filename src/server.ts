@@ -250,15 +250,20 @@ export const buildServer = async (config: Config, { logStream, deadline, termina
   app.setNotFoundHandler(notFoundHandler)
   // Once close() has begun, answers in flight tell keep-alive clients not to
   // reuse the connection, instead of letting their next request hit a reset.
-  // Synchronous on purpose: Fastify closes the listening socket right after
-  // the last preClose hook, in the same tick, so once this line is logged no
-  // new connection is accepted.
   let closing = false
   app.addHook('preClose', (done) => {
     closing = true
-    app.log.info('no longer accepting connections')
     done()
   })
+  // Logged as Fastify closes the listening socket (after the preClose hooks),
+  // so once the line is out (logs are written as they are logged,
+  // src/log/stdout-destination.ts) no new connection is accepted.
+  const stopListening = app.server.close.bind(app.server)
+  app.server.close = (callback) => {
+    stopListening(callback)
+    app.log.info('no longer accepting connections')
+    return app.server
+  }
   // Synchronous, and a no-op for answers that set their headers in this
   // order already (src/fastapi/json-reply.ts): no promise per request.
   app.addHook('onSend', (_request, reply, payload, done) => {

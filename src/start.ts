@@ -124,8 +124,8 @@ const trackConnections = (server: Server): Connections => {
 const makeDrain = (app: FastifyInstance, timeoutMs: number, deadline: AbortController): (() => Promise<void>) => {
   const connections = trackConnections(app.server)
   // Synchronous, in the same tick as the listening socket closes (after
-  // buildServer's "no longer accepting connections"), so no connection
-  // accepted in between escapes the drain.
+  // buildServer's preClose hook), so no connection accepted in between
+  // escapes the drain.
   app.addHook('preClose', (done) => {
     connections.drain()
     done()
