@@ -123,9 +123,10 @@ const trackConnections = (server: Server): Connections => {
 // (`deadline` aborts) and every connection left is closed.
 const makeDrain = (app: FastifyInstance, timeoutMs: number, deadline: AbortController): (() => Promise<void>) => {
   const connections = trackConnections(app.server)
-  // Synchronous, in the same tick as the listening socket closes (after
-  // buildServer's preClose hook), so no connection accepted in between
-  // escapes the drain.
+  // Synchronous. Fastify runs the preClose hooks (after buildServer's) and
+  // then closes the listening socket through avvio's process.nextTick and
+  // microtask steps, with no I/O in between, so no connection accepted in
+  // between escapes the drain.
   app.addHook('preClose', (done) => {
     connections.drain()
     done()
