@@ -6,6 +6,7 @@ import { Agent, request } from 'node:http'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
 import { ensureBuilt, freePort, runCli, startCli, tryConnect } from './cli-process.js'
 
 const PATH = '/v2/agents/demo-agent/sessions'
@@ -175,9 +176,8 @@ t.test('with nobody reading its stdout any more, the CLI still answers, and exit
   t.equal(list.status, 200, 'List Sessions answers 200')
   t.ok(isSessionList(list.body), 'with a session list')
   cli.child.kill('SIGTERM')
-  let hang: NodeJS.Timeout | undefined
-  const exit = await Promise.race([cli.exited, new Promise<null>((resolve) => { hang = setTimeout(() => { resolve(null) }, 10_000) })])
-  clearTimeout(hang)
+  // An unref'd timer: it holds nothing up once the CLI has exited.
+  const exit = await Promise.race([cli.exited, delay(10_000, null, { ref: false })])
   t.same(exit === null ? 'still running 10 s after SIGTERM' : { code: exit.code, signal: exit.signal }, { code: 0, signal: null }, 'exit code 0 on SIGTERM')
   t.equal(cli.stderr(), '', 'nothing on stderr')
 })
